@@ -1,0 +1,25 @@
+"""Schemas shared by every router: the error shape and strict input."""
+
+from typing import Any
+
+from ninja import Schema
+from pydantic import ConfigDict
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    details: dict[str, Any]
+
+
+class StrictIn(Schema):
+    """Input schema that rejects unknown fields instead of silently ignoring them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut}
+
+
+def errors(*codes: int) -> dict[int, type]:
+    return {c: ErrorOut for c in codes}

@@ -1,0 +1,58 @@
+"""The one application error, its codes, and the JSON shape every API error takes."""
+
+from enum import StrEnum
+from http import HTTPStatus
+from typing import Any
+
+
+class ErrorCode(StrEnum):
+    VALIDATION = "validation_error"
+    UNAUTHENTICATED = "unauthenticated"
+    PERMISSION_DENIED = "permission_denied"
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+    PAYLOAD_TOO_LARGE = "payload_too_large"
+    IMPORT_INVALID = "import_invalid"
+    FILE_UNREADABLE = "file_unreadable"
+    INVALID_STAGE_CHANGE = "invalid_stage_change"
+    INVALID_WEIGHTS = "invalid_weights"
+    INVALID_AHP = "invalid_ahp_matrix"
+    INVALID_RATING = "invalid_rating"
+    INVALID_MODEL = "invalid_screening_model"
+    NOTHING_TO_RANK = "nothing_to_rank"
+    SERVER_ERROR = "server_error"
+
+
+STATUS = {
+    ErrorCode.UNAUTHENTICATED: HTTPStatus.UNAUTHORIZED,
+    ErrorCode.PERMISSION_DENIED: HTTPStatus.FORBIDDEN,
+    ErrorCode.NOT_FOUND: HTTPStatus.NOT_FOUND,
+    ErrorCode.CONFLICT: HTTPStatus.CONFLICT,
+    ErrorCode.PAYLOAD_TOO_LARGE: HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+    ErrorCode.SERVER_ERROR: HTTPStatus.INTERNAL_SERVER_ERROR,
+}
+
+
+class DomainError(Exception):
+    """A business rule said no. ``message`` is already in the user's language.
+
+    ``details`` is JSON-safe and names what is wrong, e.g. ``{"errors": [{"row": 3,
+    "column": "名称", "value": "", "reason": "..."}]}``.
+    """
+
+    def __init__(self, code: ErrorCode, message: str, details: dict[str, Any] | None = None):
+        self.code = ErrorCode(code)
+        self.message = str(message)
+        self.details = details or {}
+        super().__init__(self.message)
+
+    @property
+    def status(self) -> int:
+        return int(STATUS.get(self.code, HTTPStatus.UNPROCESSABLE_ENTITY))
+
+    def as_dict(self) -> dict[str, Any]:
+        return error_body(self.code, self.message, self.details)
+
+
+def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"code": str(code), "message": str(message), "details": details or {}}

@@ -1,0 +1,31 @@
+"""Partner scoping: the one place that decides which rows a user may see.
+
+Every queryset a partner user (or, later, a partner token) can reach goes through
+:func:`restrict`. A model opts in to partner visibility by naming, in ``PARTNER_SCOPE``,
+the lookup from the model to the partner company's id ("id" for the partner itself,
+"partner" for a row that belongs to one). A model without ``PARTNER_SCOPE`` is internal:
+partner users see none of it.
+"""
+
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+
+def restrict(queryset: QuerySet, user) -> QuerySet:
+    """The part of ``queryset`` that ``user`` may see."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    if user.is_internal:
+        return queryset
+    scope = getattr(queryset.model, "PARTNER_SCOPE", None)
+    if scope is None or not user.is_partner_user:
+        return queryset.none()
+    return queryset.filter(**{scope: user.partner_id})
+
+
+def get_visible(queryset: QuerySet, user, **lookup) -> Model:
+    """One row the user may see, or 404: another partner's row is indistinguishable from none."""
+    try:
+        return restrict(queryset, user).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc

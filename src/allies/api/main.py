@@ -62,6 +62,14 @@ def on_forbidden(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    if exc.status_code == 400 and exc.__cause__ is not None:
+        # django-ninja's "Cannot parse request body": bad input like any other, so 422 in our shape.
+        errors = [{"field": "body", "reason": str(exc.__cause__)[:200], "type": "json_invalid"}]
+        return api.create_response(
+            request, error_body(ErrorCode.VALIDATION, _("请求内容有误：{fields}").format(fields="body"),
+                                {"errors": errors}),
+            status=422,
+        )
     code = {401: ErrorCode.UNAUTHENTICATED, 403: ErrorCode.PERMISSION_DENIED, 404: ErrorCode.NOT_FOUND,
             413: ErrorCode.PAYLOAD_TOO_LARGE}.get(exc.status_code, ErrorCode.VALIDATION)
     return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)
@@ -73,8 +81,12 @@ def on_unexpected(request, exc):
     return api.create_response(request, error_body(ErrorCode.SERVER_ERROR, _("服务器内部错误。")), status=500)
 
 
+from allies.diligence.api import router as diligence_router  # noqa: E402
 from allies.partners.api import router as partners_router  # noqa: E402
 from allies.partners.screening_api import router as screening_router  # noqa: E402
+from allies.pilots.api import router as pilots_router  # noqa: E402
 
 api.add_router("/v1/", partners_router)
 api.add_router("/v1/screening/", screening_router)
+api.add_router("/v1/diligence/", diligence_router)
+api.add_router("/v1/pilots/", pilots_router)

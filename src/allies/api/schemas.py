@@ -1,9 +1,9 @@
 """Schemas shared by every router: the error shape and strict input."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 
 class ErrorOut(Schema):
@@ -17,6 +17,9 @@ class StrictIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
+
+# A row id as a filter value: larger numbers cannot be ids and would overflow SQLite's integers.
+DbId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut}
 

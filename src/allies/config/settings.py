@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "auditlog",
     "allies.core",
     "allies.partners",
+    "allies.diligence",
+    "allies.pilots",
     "allies.web",
 ]
 
@@ -70,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allies.api.fallback.MethodNotAllowedMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
 ]
 

@@ -10,6 +10,7 @@ class ErrorCode(StrEnum):
     UNAUTHENTICATED = "unauthenticated"
     PERMISSION_DENIED = "permission_denied"
     NOT_FOUND = "not_found"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
     CONFLICT = "conflict"
     PAYLOAD_TOO_LARGE = "payload_too_large"
     IMPORT_INVALID = "import_invalid"
@@ -20,6 +21,12 @@ class ErrorCode(StrEnum):
     INVALID_RATING = "invalid_rating"
     INVALID_MODEL = "invalid_screening_model"
     NOTHING_TO_RANK = "nothing_to_rank"
+    STAGE_BLOCKED = "stage_blocked"
+    INVALID_DATES = "invalid_dates"
+    INVALID_FILE = "invalid_file"
+    VERDICT_BLOCKED = "verdict_blocked"
+    INVALID_KPI = "invalid_kpi"
+    INVALID_MEASUREMENT = "invalid_measurement"
     SERVER_ERROR = "server_error"
 
 
@@ -27,6 +34,7 @@ STATUS = {
     ErrorCode.UNAUTHENTICATED: HTTPStatus.UNAUTHORIZED,
     ErrorCode.PERMISSION_DENIED: HTTPStatus.FORBIDDEN,
     ErrorCode.NOT_FOUND: HTTPStatus.NOT_FOUND,
+    ErrorCode.METHOD_NOT_ALLOWED: HTTPStatus.METHOD_NOT_ALLOWED,
     ErrorCode.CONFLICT: HTTPStatus.CONFLICT,
     ErrorCode.PAYLOAD_TOO_LARGE: HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
     ErrorCode.SERVER_ERROR: HTTPStatus.INTERNAL_SERVER_ERROR,

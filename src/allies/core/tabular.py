@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+CSV_DELIMITERS = (",", ";", "\t")
 SPREADSHEET_SUFFIXES = (".xlsx", ".csv")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -51,6 +52,18 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
+def _csv_delimiter(text: str) -> str:
+    """The delimiter that splits the header line into the most cells (ties: comma).
+
+    Chosen from the header alone, not with csv.Sniffer: the sniffer gives up on a
+    semicolon file whose data has a quoted "a;b" cell, and reports doublequote=False
+    when its sample has no "" pair, which splits quoted cells further down the file.
+    """
+    line = next((ln for ln in text.splitlines() if ln.strip()), "")
+    widths = {d: len(next(csv.reader([line], csv.excel, delimiter=d), [])) for d in CSV_DELIMITERS}
+    return max(CSV_DELIMITERS, key=lambda d: widths[d])
+
+
 def decode_csv(data: bytes) -> str:
     for encoding in CSV_ENCODINGS:
         try:
@@ -69,11 +82,8 @@ def read_table(data: bytes, filename: str) -> Table:
         raise TableError("empty", {"filename": filename})
     if suffix == ".csv":
         text = decode_csv(data)
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        records = [[_cell_text(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+        reader = csv.reader(io.StringIO(text), csv.excel, delimiter=_csv_delimiter(text))
+        records = [[_cell_text(c) for c in row] for row in reader]
     else:
         records = _read_xlsx(data, filename)
     numbered = [(n, r) for n, r in enumerate(records, start=1) if any(c != "" for c in r)]
@@ -108,6 +118,13 @@ def safe_cell(value):
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def unsafe_cell(text: str) -> str:
+    """Undo :func:`safe_cell` on a cell read back from an exported file ("'=x" -> "=x")."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
+        return text[1:]
+    return text
 
 
 def write_csv(header: list[str], rows: list[list]) -> bytes:

@@ -1,11 +1,11 @@
 """REST endpoints for the partner registry (/api/v1/partners)."""
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 
+from allies.api.paging import page_slice
 from allies.api.schemas import errors
 from allies.core.permissions import require_internal, require_writer
 from allies.core.scoping import get_visible, restrict
@@ -49,10 +49,11 @@ class PartnerFilters(Schema):
 
 @router.get("/partners", response={200: PartnerPage, **errors(401, 422)}, summary="List partners")
 def list_partners(request, filters: Query[PartnerFilters]):
-    limit = max(1, min(filters.limit, settings.ALLIES_API_MAX_PAGE_SIZE))
-    offset = max(0, filters.offset)
-    qs = partner_list(user=request.auth, q=filters.q, stage=filters.stage, source_channel=filters.source_channel)
-    items = [partner_out(p, request.auth) for p in qs[offset:offset + limit]]
+    internal = request.auth.is_internal
+    # Filtering on an internal field would reveal its value to a partner user through the count.
+    qs = partner_list(user=request.auth, q=filters.q, stage=filters.stage if internal else "",
+                      source_channel=filters.source_channel if internal else "")
+    items = [partner_out(p, request.auth) for p in qs[page_slice(filters.limit, filters.offset)]]
     return {"count": qs.count(), "items": items}
 
 
@@ -96,7 +97,8 @@ def update_partner(request, partner_id: int, payload: PartnerPatch):
              summary="Move a partner to another pipeline stage")
 def change_stage(request, partner_id: int, payload: StageChangeIn):
     partner = get_visible(Partner.objects, request.auth, pk=partner_id)
-    services.partner_change_stage(actor=request.auth, partner=partner, to_stage=payload.to_stage, reason=payload.reason)
+    services.partner_change_stage(actor=request.auth, partner=partner, to_stage=payload.to_stage, reason=payload.reason,
+                                  override=payload.override)
     return partner_out(partner, request.auth)
 
 

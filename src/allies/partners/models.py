@@ -82,6 +82,8 @@ class StageChange(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL
     )
     changed_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    override = models.BooleanField(_("越过规则"), default=False,
+                                   help_text=_("此次变更未满足阶段规则，由操作人说明原因后强制执行。"))
 
     class Meta:
         verbose_name = _("阶段变更")
@@ -221,3 +223,27 @@ class ScreeningRun(models.Model):
 
 for _model in (Partner, Contact, ScreeningModel, ModelVersion, Criterion, Rating, ScreeningRun):
     auditlog.register(_model)
+
+
+class SelfAssessment(models.Model):
+    """Our own readiness for alliances on one date (spec 1.3): answers, strengths, gaps, scores."""
+
+    assessed_on = models.DateField(_("评估日期"))
+    answers = models.JSONField(_("回答"), default=dict)
+    strengths = models.JSONField(_("核心优势"), default=list, blank=True)
+    gaps = models.JSONField(_("最需弥补的短板"), default=list, blank=True,
+                            help_text=_("资源类型，按紧迫程度排序。"))
+    scores = models.JSONField(_("各方面得分"), default=dict)
+    overall = models.FloatField(_("总体准备度"), null=True)
+    notes = models.TextField(_("备注"), blank=True, default="")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("评估人"), null=True,
+                                   on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("自我评估")
+        verbose_name_plural = _("自我评估")
+        ordering = ["-assessed_on", "-id"]
+
+
+auditlog.register(SelfAssessment)

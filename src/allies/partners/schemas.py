@@ -4,7 +4,7 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
-from allies.api.schemas import StrictIn
+from allies.api.schemas import DbId, StrictIn
 
 
 class PartnerIn(StrictIn):
@@ -30,7 +30,7 @@ class PartnerPatch(StrictIn):
     source_channel: str | None = None
     resources: list[str] | None = None
     notes: str | None = None
-    owner_id: int | None = None
+    owner_id: DbId | None = None
 
 
 class PartnerOut(Schema):
@@ -60,6 +60,7 @@ class PartnerPage(Schema):
 class StageChangeIn(StrictIn):
     to_stage: str
     reason: str
+    override: bool = False
 
 
 class StageChangeOut(Schema):
@@ -67,6 +68,7 @@ class StageChangeOut(Schema):
     from_stage: str
     to_stage: str
     reason: str
+    override: bool
     changed_by_id: int | None
     changed_at: datetime
 

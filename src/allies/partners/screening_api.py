@@ -5,13 +5,12 @@ Screening is internal work: partner users get 403 on every operation here.
 
 from datetime import datetime
 
-from django.conf import settings
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from allies.api.schemas import StrictIn, errors
-from django.utils.translation import gettext as _
-
+from allies.api.paging import page_slice
+from allies.api.schemas import DbId, StrictIn, errors
 from allies.core.errors import DomainError, ErrorCode
 from allies.core.permissions import require_internal
 from allies.core.scoping import get_visible, restrict
@@ -35,7 +34,10 @@ class CriterionSchema(Schema):
 
 
 class CriterionIn(CriterionSchema, StrictIn):
-    pass
+    code: str = Field(..., max_length=64)
+    label_zh: str = Field(..., max_length=100)
+    label_en: str = Field("", max_length=100)
+    indicators: str = Field("", max_length=300)
 
 
 class VersionOut(Schema):
@@ -60,7 +62,7 @@ class ModelOut(Schema):
 
 
 class ModelIn(StrictIn):
-    name: str
+    name: str = Field(..., max_length=120)
     description: str = ""
     disagreement_threshold: float = 3.0
     weight_mode: str = "direct"
@@ -116,9 +118,9 @@ class RatingOut(Schema):
 
 
 class RatingFilters(Schema):
-    partner_id: int | None = None
+    partner_id: DbId | None = None
     criterion_code: str = ""
-    rater_id: int | None = None
+    rater_id: DbId | None = None
     limit: int = 100
     offset: int = 0
 
@@ -187,7 +189,7 @@ class SensitivityIn(StrictIn):
     method: str = "weighted"
     stages: list[str] = Field(default_factory=list)
     samples: int = Field(1000, ge=10, le=20000)
-    seed: int = 20261127
+    seed: int = Field(20261127, ge=0, le=2**63 - 1)
     concentration: float = Field(100.0, gt=0, le=100000)
 
 
@@ -310,6 +312,10 @@ def create_version(request, model_id: int, payload: VersionIn):
 def ahp(request, payload: AhpIn):
     require_internal(request.auth)
     names = payload.criteria or [str(i + 1) for i in range(len(payload.matrix))]
+    if len(set(names)) != len(names):
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        raise DomainError(ErrorCode.INVALID_AHP, _("指标名称重复：{names}").format(names="、".join(duplicates)),
+                          {"duplicates": duplicates})
     try:
         result = scoring.ahp_weights(payload.matrix)
     except scoring.ScoringError as exc:
@@ -342,9 +348,7 @@ def list_ratings(request, filters: Query[RatingFilters]):
         qs = qs.filter(criterion_code=filters.criterion_code)
     if filters.rater_id is not None:
         qs = qs.filter(rater_id=filters.rater_id)
-    limit = max(1, min(filters.limit, settings.ALLIES_API_MAX_PAGE_SIZE))
-    offset = max(0, filters.offset)
-    return {"count": qs.count(), "items": list(qs[offset:offset + limit])}
+    return {"count": qs.count(), "items": list(qs[page_slice(filters.limit, filters.offset)])}
 
 
 @router.put("/ratings", response={200: RatingOut, **errors(401, 403, 404, 422)},
@@ -365,8 +369,6 @@ def delete_rating(request, rating_id: int):
 
 
 def _ranking_dict(model: ScreeningModel, view, limit: int, offset: int) -> dict:
-    limit = max(1, min(limit, settings.ALLIES_API_MAX_PAGE_SIZE))
-    offset = max(0, offset)
     return {
         "model_id": model.pk,
         "version": view.version.number,
@@ -374,7 +376,7 @@ def _ranking_dict(model: ScreeningModel, view, limit: int, offset: int) -> dict:
         "weights": view.weights,
         "counts": view.counts,
         "count": len(view.rows),
-        "rows": [r.as_dict() for r in view.rows[offset:offset + limit]],
+        "rows": [r.as_dict() for r in view.rows[page_slice(limit, offset)]],
     }
 
 
@@ -400,8 +402,7 @@ def run_out(run: ScreeningRun, rows: bool = False) -> dict:
 @router.get("/runs", response={200: list[RunOut], **errors(401, 403)}, summary="Saved screening runs")
 def list_runs(request, limit: int = 50, offset: int = 0):
     require_internal(request.auth)
-    limit = max(1, min(limit, settings.ALLIES_API_MAX_PAGE_SIZE))
-    runs = ScreeningRun.objects.select_related("version").defer("result")[max(0, offset):max(0, offset) + limit]
+    runs = ScreeningRun.objects.select_related("version").defer("result")[page_slice(limit, offset)]
     return [run_out(r) for r in runs]
 
 

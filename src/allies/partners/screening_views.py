@@ -1,7 +1,9 @@
 """Web pages of screening: ranking, sensitivity, comparison, model editor (direct and AHP), saved runs."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -47,7 +49,9 @@ def ranking(request):
         "incomplete": [r for r in view.rows if r.status == "incomplete"],
         "weights": [(c, view.weights[c.code]) for c in view.criteria],
     }
-    template = "screening/_ranking_body.html" if request.htmx else "screening/ranking.html"
+    # a history-restore request (back button after hx-push-url, cache miss) needs the whole page
+    fragment = request.htmx and not request.htmx.history_restore_request
+    template = "screening/_ranking_body.html" if fragment else "screening/ranking.html"
     return render(request, template, context)
 
 
@@ -106,7 +110,10 @@ def model_list(request):
 
 def _parse_editor(post, n_hint: int):
     """Criteria rows and AHP matrix from the editor form (rows left blank are dropped)."""
-    count = int(post.get("rows", n_hint) or 0)
+    try:
+        count = int(post.get("rows", n_hint) or 0)
+    except ValueError:
+        count = n_hint
     criteria = []
     for i in range(min(count, 30)):
         row = {f: post.get(f"c{i}-{f}", "").strip() for f in
@@ -140,6 +147,8 @@ def _ahp_selected(matrix):
     for i, row in enumerate(matrix):
         for j in range(i + 1, len(row)):
             v = row[j]
+            if not (isinstance(v, (int, float)) and 0 < v < float("inf")):
+                continue  # a crafted or broken cell: the editor shows its default
             out[f"{i}-{j}"] = str(int(round(v))) if v >= 1 else f"1/{int(round(1 / v))}"
     return out
 
@@ -152,27 +161,36 @@ def model_edit(request, pk: int):
     ahp_result = None
     error = None
     if request.method == "POST":
-        if not request.user.can_write:
-            error = _("你的角色是只读成员，不能修改数据。")
+        if request.POST.get("action") == "save" and not request.user.can_write:
+            raise PermissionDenied  # a viewer may try AHP weights ("check") but not save a version
         rows, mode, matrix = _parse_editor(request.POST, len(criteria))
-        if not error and mode == WeightMode.AHP and matrix:
+        if mode == WeightMode.AHP and matrix:
             try:
                 ahp_result = scoring.ahp_weights(matrix)
             except scoring.ScoringError:
                 ahp_result = None
-        if not error and request.POST.get("action") == "save":
+        if request.POST.get("action") == "save":
             try:
-                screening.model_version_create(actor=request.user, model=model, criteria=rows, weight_mode=mode,
-                                               ahp_matrix=matrix, note=request.POST.get("note", ""))
-                if request.POST.get("disagreement_threshold"):
-                    screening.model_update(actor=request.user, model=model,
-                                           disagreement_threshold=request.POST.get("disagreement_threshold"))
+                with transaction.atomic():  # a bad threshold must not leave the new version behind
+                    screening.model_version_create(actor=request.user, model=model, criteria=rows,
+                                                   weight_mode=mode, ahp_matrix=matrix,
+                                                   note=request.POST.get("note", ""))
+                    if request.POST.get("disagreement_threshold"):
+                        screening.model_update(actor=request.user, model=model,
+                                               disagreement_threshold=request.POST.get("disagreement_threshold"))
             except DomainError as exc:
                 error = exc
             else:
                 messages.success(request, _("已保存为新版本。"))
                 return redirect("screening:model_edit", pk=model.pk)
         editor_rows = rows
+        problems = error.details.get("errors", []) if isinstance(error, DomainError) else []
+        for row in editor_rows:
+            row["invalid"] = set()
+        for problem in problems:
+            index = problem.get("index")
+            if isinstance(index, int) and 0 <= index < len(editor_rows):
+                editor_rows[index]["invalid"].add(problem.get("field"))
         selected = _ahp_selected(matrix) if matrix else {}
     else:
         mode = version.weight_mode

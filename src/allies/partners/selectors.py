@@ -3,7 +3,9 @@
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from django.db.models import Avg, Count, FloatField, Max, Min, Q, QuerySet
+from django.db import connection
+from django.db.models import Case, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from allies.core.scoping import restrict
@@ -54,35 +56,47 @@ class RatingGrid:
 
 
 def rating_grid(*, codes: list[str], stages: list[str] | None = None, partner_ids: list[int] | None = None) -> RatingGrid:
-    """Aggregate every rater's ratings; a partner with no rating on a criterion gets NaN there."""
+    """Aggregate every rater's ratings; a partner with no rating on a criterion gets NaN there.
+
+    The rating rows are fetched as plain tuples (scores cast to float in SQL) and
+    aggregated with numpy: on 10,000 candidates x 6 criteria this is several times faster
+    than GROUP BY with Django's per-row Decimal conversion.
+    """
     partners = Partner.objects.all()
     ratings = Rating.objects.filter(criterion_code__in=codes)
     if stages:
         partners = partners.filter(stage__in=stages)
-        ratings = ratings.filter(partner__stage__in=stages)
     if partner_ids is not None:
         partners = partners.filter(pk__in=partner_ids)
         ratings = ratings.filter(partner_id__in=partner_ids)
     rows = list(partners.order_by("pk").values_list("pk", "name", "stage"))
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
     n, m = len(rows), len(codes)
+    column = Case(*[When(criterion_code=code, then=Value(j)) for j, code in enumerate(codes)],
+                  output_field=IntegerField())
+    sql, params = ratings.order_by().values_list("partner_id", column, Cast("score", FloatField())) \
+        .query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = np.array(cursor.fetchall(), dtype=np.float64).reshape(-1, 3)
     mean = np.full((n, m), np.nan)
     spread = np.zeros((n, m))
     count = np.zeros((n, m), dtype=np.int64)
-    column = {code: j for j, code in enumerate(codes)}
-    aggregates = (
-        ratings.order_by()
-        .values_list("partner_id", "criterion_code")
-        .annotate(avg=Avg("score", output_field=FloatField()), lo=Min("score"), hi=Max("score"), n=Count("*"))
-    )
-    for partner_id, code, avg, lo, hi, k in aggregates:
-        i = int(np.searchsorted(ids, partner_id))
-        if i >= n or ids[i] != partner_id:
-            continue
-        j = column[code]
-        mean[i, j] = avg
-        spread[i, j] = float(hi) - float(lo)
-        count[i, j] = k
+    if len(fetched) and n:
+        pid = fetched[:, 0].astype(np.int64)
+        row = np.searchsorted(ids, pid).clip(max=n - 1)
+        keep = ids[row] == pid
+        flat = row[keep] * m + fetched[keep, 1].astype(np.int64)
+        score = fetched[keep, 2]
+        count = np.bincount(flat, minlength=n * m).reshape(n, m)
+        total = np.bincount(flat, weights=score, minlength=n * m).reshape(n, m)
+        lo = np.full(n * m, np.inf)
+        hi = np.full(n * m, -np.inf)
+        np.minimum.at(lo, flat, score)
+        np.maximum.at(hi, flat, score)
+        rated = count > 0
+        mean[rated] = total[rated] / count[rated]
+        spread[rated] = (hi - lo).reshape(n, m)[rated]
     return RatingGrid(ids, [r[1] for r in rows], [r[2] for r in rows], list(codes), mean, spread, count)
 
 
@@ -128,46 +142,67 @@ def _fmt(value: float) -> str:
 
 def ranking_compute(*, version: ModelVersion, method: str = scoring.WEIGHTED, stages: list[str] | None = None,
                     partner_ids: list[int] | None = None) -> RankingView:
-    """Rank the candidates on one model version from the mean of their ratings."""
+    """Rank the candidates on one model version from the mean of their ratings.
+
+    Works on whole arrays (rank_matrix) and explains only the rows that need it
+    (knock-outs, missing ratings, disagreements), so 10,000 candidates stay fast.
+    """
     criteria = version_criteria(version)
     stages = list(stages) if stages else list(CANDIDATE_STAGES)
     codes = [c.code for c in criteria]
     labels = {c.code: c.label() for c in criteria}
     grid = rating_grid(codes=codes, stages=stages, partner_ids=partner_ids)
-    names = [f"{pid}" for pid in grid.partner_ids.tolist()]
-    ranking = scoring.rank(names, grid.mean, domain_criteria(criteria), method=method)
+    crit = domain_criteria(criteria)
+    result = scoring.rank_matrix(grid.mean, crit, method=method)
+    eligible = ~(result.excluded | result.incomplete)
+    contributions = np.zeros_like(grid.mean)
+    if method == scoring.WEIGHTED and eligible.any():
+        contributions[eligible] = scoring.prepare_weighted(grid.mean[eligible], crit, scoring.SCALE) * result.weights
+    values = np.round(grid.mean, 4).tolist()
+    contribs = np.round(contributions, 10).tolist() if method == scoring.WEIGHTED else None
     threshold = version.model.disagreement_threshold
+    disagree = grid.spread > threshold + 1e-9
+    disagree_rows = set(np.flatnonzero(disagree.any(axis=1)).tolist())
+    ids = grid.partner_ids.tolist()
+    scores = np.round(result.scores, 10).tolist()
+    ranks = result.ranks.tolist()
+    n_ranked = int(eligible.sum())
+    order = sorted(result.order[:n_ranked].tolist(), key=lambda i: (ranks[i], grid.names[i]))
+    order += result.order[n_ranked:].tolist()
     rows = []
-    for cand in ranking.candidates:
-        i = cand.index
-        values = [None if np.isnan(v) else round(float(v), 4) for v in grid.mean[i]]
-        disagreements = [codes[j] for j in np.flatnonzero(grid.spread[i] > threshold + 1e-9)]
-        if cand.status == "incomplete":
-            reason = _("缺少评分：{criteria}").format(criteria="、".join(labels[c] for c in cand.missing))
-        elif cand.status == "excluded":
+    for i in order:
+        missing, reason, status = [], "", "ranked"
+        row_values = values[i]
+        if result.incomplete[i]:
+            status = "incomplete"
+            missing = [codes[j] for j, v in enumerate(row_values) if v != v]
+            row_values = [None if v != v else v for v in row_values]
+            reason = _("缺少评分：{criteria}").format(criteria="、".join(labels[c] for c in missing))
+        elif result.excluded[i]:
+            status = "excluded"
             reason = "；".join(
                 _("{criterion} {value} 低于淘汰线 {minimum}").format(
-                    criterion=labels[k.code], value=_fmt(k.value), minimum=_fmt(k.minimum))
-                for k in cand.knockouts
+                    criterion=labels[c.code], value=_fmt(row_values[j]), minimum=_fmt(c.knockout_min))
+                for j, c in enumerate(criteria)
+                if c.knockout_min is not None and row_values[j] < c.knockout_min
             )
-        else:
-            reason = ""
         rows.append(
             RankingRow(
-                partner_id=int(grid.partner_ids[i]),
+                partner_id=ids[i],
                 name=grid.names[i],
                 stage=grid.stages[i],
-                status=cand.status,
-                score=None if cand.score is None else round(cand.score, 10),
-                rank=cand.rank,
+                status=status,
+                score=scores[i] if status == "ranked" else None,
+                rank=ranks[i] if status == "ranked" else None,
                 reason=reason,
-                values=values,
-                missing=list(cand.missing),
-                disagreements=disagreements,
-                contributions=[round(v, 10) for v in cand.contributions],
+                values=row_values,
+                missing=missing,
+                disagreements=[codes[j] for j in np.flatnonzero(disagree[i])] if i in disagree_rows else [],
+                contributions=contribs[i] if contribs is not None and status == "ranked" else [],
             )
         )
-    return RankingView(version, method, criteria, ranking.weights, stages, rows, grid)
+    weights = {c: float(w) for c, w in zip(codes, result.weights)}
+    return RankingView(version, method, criteria, weights, stages, rows, grid)
 
 
 @dataclass

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from allies.core.audit import acting_as
 from allies.core.errors import DomainError, ErrorCode
 from allies.core.permissions import require_writer
+from allies.partners import gates
 from allies.partners.choices import Stage
 from allies.partners.models import Contact, Partner, StageChange
 from allies.partners.validation import FieldProblem, clean_partner_fields
@@ -31,6 +32,12 @@ def _check_unique(*, name: str | None, uscc: str | None, exclude_id: int | None 
     if uscc and others.filter(uscc=uscc).exists():
         problems.append(FieldProblem("uscc", uscc, _("已有伙伴使用此统一社会信用代码。")))
     return problems
+
+
+def _is_writer_id(user_id) -> bool:
+    from allies.core.models import WRITER_ROLES, User
+
+    return User.objects.filter(pk=user_id, is_active=True, role__in=WRITER_ROLES).exists()
 
 
 def partner_create(*, actor, data: dict, owner=None) -> Partner:
@@ -59,6 +66,8 @@ def partner_update(*, actor, partner: Partner, data: dict) -> Partner:
     if unknown:
         raise DomainError(ErrorCode.VALIDATION, _("不能修改这些字段：{fields}").format(fields=", ".join(sorted(unknown))))
     owner_id = data.pop("owner_id", partner.owner_id) if "owner_id" in data else partner.owner_id
+    if owner_id is not None and owner_id != partner.owner_id and not _is_writer_id(owner_id):
+        raise problems_error([FieldProblem("owner_id", str(owner_id), _("负责人须为在职的联盟经理或管理员。"))])
     cleaned, problems = clean_partner_fields(data, partial=True)
     problems += _check_unique(name=cleaned.get("name"), uscc=cleaned.get("uscc"), exclude_id=partner.pk)
     if problems:
@@ -67,12 +76,18 @@ def partner_update(*, actor, partner: Partner, data: dict) -> Partner:
         setattr(partner, field, value)
     partner.owner_id = owner_id
     with transaction.atomic(), acting_as(actor):
-        partner.save()
+        # Only the edited fields: a stale instance must not write back an old stage.
+        partner.save(update_fields=[*cleaned, "owner", "updated_at"])
     return partner
 
 
-def partner_change_stage(*, actor, partner: Partner, to_stage: str, reason: str) -> StageChange:
-    """Move a partner to another pipeline stage, keeping who, when and why."""
+def partner_change_stage(*, actor, partner: Partner, to_stage: str, reason: str,
+                         override: bool = False) -> StageChange:
+    """Move a partner to another pipeline stage, keeping who, when and why.
+
+    The stage gates (allies.partners.gates) registered for ``to_stage`` must pass, unless
+    ``override`` is set: the move then goes ahead, flagged, with the reason on record.
+    """
     require_writer(actor)
     if to_stage not in Stage.values:
         raise DomainError(ErrorCode.INVALID_STAGE_CHANGE, _("未知的阶段：{stage}").format(stage=to_stage),
@@ -80,16 +95,25 @@ def partner_change_stage(*, actor, partner: Partner, to_stage: str, reason: str)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(ErrorCode.INVALID_STAGE_CHANGE, _("请说明变更阶段的原因。"), {"field": "reason"})
-    if to_stage == partner.stage:
-        raise DomainError(
-            ErrorCode.INVALID_STAGE_CHANGE,
-            _("伙伴已处于“{stage}”阶段。").format(stage=partner.get_stage_display()),
-            {"field": "to_stage", "value": to_stage},
-        )
     with transaction.atomic(), acting_as(actor):
         locked = Partner.objects.select_for_update().get(pk=partner.pk)
+        if to_stage == locked.stage:  # the stored stage, not a possibly stale ``partner.stage``
+            raise DomainError(
+                ErrorCode.INVALID_STAGE_CHANGE,
+                _("伙伴已处于“{stage}”阶段。").format(stage=locked.get_stage_display()),
+                {"field": "to_stage", "value": to_stage},
+            )
+        blocked = gates.blocking_reasons(locked, to_stage)
+        if blocked and not override:
+            raise DomainError(
+                ErrorCode.STAGE_BLOCKED,
+                _("不能移到“{stage}”：{reasons}。如确需推进，请勾选“越过规则”并说明原因。").format(
+                    stage=Stage(to_stage).label, reasons="；".join(blocked)),
+                {"field": "to_stage", "value": to_stage, "blocked_by": blocked, "overridable": True},
+            )
         change = StageChange.objects.create(
-            partner=locked, from_stage=locked.stage, to_stage=to_stage, reason=reason, changed_by=actor
+            partner=locked, from_stage=locked.stage, to_stage=to_stage, reason=reason, changed_by=actor,
+            override=bool(blocked),
         )
         locked.stage = to_stage
         locked.save(update_fields=["stage", "updated_at"])

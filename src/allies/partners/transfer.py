@@ -95,6 +95,8 @@ def import_partners(*, actor, data: bytes, filename: str) -> ImportResult:
     columns: dict[int, tuple[str, object]] = {}
     seen_targets: dict[str, str] = {}
     for j, header in enumerate(table.header):
+        if header == "" and all(row[j] == "" for row in table.rows):
+            continue  # an empty margin column (e.g. a sheet that starts in column B)
         key = _key(header)
         target = ("field", field_of[key]) if key in field_of else ("criterion", criterion_of.get(key))
         if target[1] is None:
@@ -119,7 +121,7 @@ def import_partners(*, actor, data: bytes, filename: str) -> ImportResult:
         row_no = table.row_number(offset)
         raw, ratings = {}, {}
         for j, (kind, target) in columns.items():
-            value = cells[j]
+            value = tabular.unsafe_cell(cells[j])
             if kind == "field":
                 raw[target] = value
             elif value != "":
@@ -128,6 +130,8 @@ def import_partners(*, actor, data: bytes, filename: str) -> ImportResult:
                 except DomainError:
                     bad(row_no, table.header[j], value, _("评分须为 0 到 10 之间的数。"))
         cleaned, problems = clean_partner_fields(raw, partial=True) if "name" in raw else ({}, [])
+        if not str(raw.get("stage", "")).strip():
+            cleaned.pop("stage", None)  # an empty cell keeps an existing partner's stage (new ones: prospect)
         for p in problems:
             bad(row_no, header_of_field.get(p.field, p.field), p.value, p.reason)
         name = cleaned.get("name")
@@ -145,6 +149,7 @@ def import_partners(*, actor, data: bytes, filename: str) -> ImportResult:
     existing_by_uscc = dict(Partner.objects.exclude(uscc="").filter(uscc__in=list(uscc_seen)).values_list("uscc", "pk"))
     existing_by_name = dict(Partner.objects.filter(name__in=list(names_seen)).values_list("name", "pk"))
     plan = []
+    row_of_pk: dict[int, int] = {}
     for row_no, cleaned, ratings in parsed:
         if not cleaned.get("name"):
             continue
@@ -152,6 +157,11 @@ def import_partners(*, actor, data: bytes, filename: str) -> ImportResult:
         name_owner = existing_by_name.get(cleaned["name"])
         if pk and name_owner and name_owner != pk:
             bad(row_no, header_of_field["name"], cleaned["name"], _("已有其他伙伴使用此名称。"))
+        elif pk and pk in row_of_pk:  # e.g. one row finds a partner by its code, another by its name
+            bad(row_no, header_of_field["name"], cleaned["name"],
+                _("与第 {row} 行是同一个已有伙伴。").format(row=row_of_pk[pk]))
+        if pk:
+            row_of_pk.setdefault(pk, row_no)
         plan.append((row_no, pk, cleaned, ratings))
 
     if errors:

@@ -19,6 +19,7 @@ from allies.partners.choices import CompanySize, Resource, SourceChannel, Stage
 
 RESOURCE_SEPARATORS = re.compile(r"[,，、;；/|\s]+")
 TEXT_LIMITS = {"name": 200, "industry": 100, "region": 100, "notes": 5000}
+WEBSITE_LIMIT = 200  # Partner.website max_length
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,9 @@ def clean_partner_fields(raw: dict, *, partial: bool = False) -> tuple[dict, lis
         website = str(raw.get("website") or "").strip()
         if website and not re.match(r"^https?://", website, re.I):
             website = "https://" + website
-        if website:
+        if len(website) > WEBSITE_LIMIT:
+            bad("website", website[:40] + "…", _("内容过长（最多 {limit} 个字符）。").format(limit=WEBSITE_LIMIT))
+        elif website:
             try:
                 URLValidator(schemes=["http", "https"])(website)
             except ValidationError:

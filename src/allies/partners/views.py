@@ -37,7 +37,9 @@ def partner_index(request):
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     context = {"page": page, "q": q, "stage": stage, "source_channel": channel,
                "stages": Stage.choices, "channels": SourceChannel.choices}
-    template = "partners/_table.html" if request.htmx else "partners/list.html"
+    # a history-restore request (back button after hx-push-url, cache miss) needs the whole page
+    fragment = request.htmx and not request.htmx.history_restore_request
+    template = "partners/_table.html" if fragment else "partners/list.html"
     return render(request, template, context)
 
 

@@ -63,3 +63,13 @@ def weight_ranges(labels: list[str], current: list[float], lower: list[float | N
     chart.add(legend[1], [h - low for h, low in zip(hi, lo)])
     chart.add(legend[2], [1.0 - h for h in hi])
     return _render(chart)
+
+
+def lines(x_labels: list[str], series: list[tuple[str, list[float | None]]], title: str = "",
+          value_range=(0, 100)) -> str:
+    chart = pygal.Line(width=720, height=320, title=title, range=value_range, legend_at_bottom=True,
+                       allow_interruptions=True, **OPTIONS)
+    chart.x_labels = x_labels
+    for name, values in series:
+        chart.add(name, values)
+    return _render(chart)

@@ -10,5 +10,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("partners/", include(("allies.partners.urls", "partners"))),
     path("screening/", include(("allies.partners.screening_urls", "screening"))),
+    path("diligence/", include(("allies.diligence.urls", "diligence"))),
+    path("pilots/", include(("allies.pilots.urls", "pilots"))),
+    path("readiness/", include(("allies.partners.readiness_urls", "readiness"))),
     path("portal/", include(("allies.web.portal_urls", "portal"))),
 ]

@@ -1,0 +1,5 @@
+"""REST endpoints for diligence."""
+
+from ninja import Router
+
+router = Router(tags=["diligence"])

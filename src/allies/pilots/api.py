@@ -1,0 +1,5 @@
+"""REST endpoints for pilots."""
+
+from ninja import Router
+
+router = Router(tags=["pilots"])

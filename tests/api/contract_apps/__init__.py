@@ -1,0 +1,42 @@
+"""Contract-test tables, one module per app, merged by tests/api/test_contract.py.
+
+Each module may define:
+- PARTNER_OPERATIONS: {(METHOD, path)} a partner user may call (all others are staff-only);
+- COMPUTATIONS: {(METHOD, path)} POSTs that save nothing (a viewer may call them);
+- PARTNER_SCOPED_PARAMS: {path parameter names that identify a partner-owned row};
+- sample_bodies(csv_upload) -> {(METHOD, path): lambda world: body};
+- objects(manager, partner_a, partner_b) -> (own, other): path parameter -> id, where
+  "own" rows belong to partner_a (the partner user's company) or are internal, and
+  "other" rows are the same kind owned by partner_b.
+"""
+
+import importlib
+import pkgutil
+
+MODULES = [importlib.import_module(f"{__name__}.{m.name}") for m in pkgutil.iter_modules(__path__)]
+
+
+def merged(name: str) -> set:
+    out: set = set()
+    for module in MODULES:
+        out |= set(getattr(module, name, ()))
+    return out
+
+
+def merged_bodies(csv_upload) -> dict:
+    out: dict = {}
+    for module in MODULES:
+        if hasattr(module, "sample_bodies"):
+            out.update(module.sample_bodies(csv_upload))
+    return out
+
+
+def objects(**fixtures) -> tuple[dict, dict]:
+    own: dict = {}
+    other: dict = {}
+    for module in MODULES:
+        if hasattr(module, "objects"):
+            mine, theirs = module.objects(**fixtures)
+            own.update(mine)
+            other.update(theirs)
+    return own, other

@@ -34,11 +34,6 @@ def call(client, method: str, path: str, body=None):
     return getattr(client, method.lower())(path, **kwargs)
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The fixtures create several users per test; the production hasher costs ~0.3 s each."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture
 def as_user(client_for):

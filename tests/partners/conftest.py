@@ -20,8 +20,3 @@ def counts(db):
 
     return snapshot
 
-
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    """The fixtures create users with passwords; PBKDF2's default work factor costs ~0.5 s per user."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from allies.partners import screening
-from allies.partners.models import Partner, Rating, ScreeningModel, ScreeningRun, StageChange
+from allies.partners.models import Partner, Rating, ScreeningRun, StageChange
 from allies.partners.selectors import default_model, version_criteria
 from .htmltree import parse
 

@@ -133,6 +133,8 @@ def normalise_weights(weights: Sequence[float], codes: Sequence[str] | None = No
         if not math.isfinite(value) or value <= 0:
             code = codes[i] if codes is not None else str(i)
             raise ScoringError("invalid_weight", {"criterion": code, "value": float(value)})
+    # Scale by the largest weight first: the sum of huge weights would overflow to inf.
+    w = w / w.max()
     return w / w.sum()
 
 

@@ -25,6 +25,7 @@ from allies.partners.models import (
     ScreeningRun,
 )
 
+MAX_WEIGHT = 1_000_000
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 
@@ -93,6 +94,8 @@ def clean_criteria(criteria: list[dict], weight_mode: str, ahp_matrix) -> tuple[
             bad("direction", direction, _("方向须为效益型或成本型。"))
         if weight_mode == WeightMode.DIRECT and (weight is None or not math.isfinite(weight) or weight <= 0):
             bad("weight", raw.get("weight"), _("权重须为正数。"))
+        elif weight_mode == WeightMode.DIRECT and weight > MAX_WEIGHT:
+            bad("weight", raw.get("weight"), _("权重不能大于 {max}（只看相对大小，可按比例缩小）。").format(max=MAX_WEIGHT))
         if knockout is not None and (not math.isfinite(knockout) or not RATING_MIN <= knockout <= RATING_MAX):
             bad("knockout_min", raw.get("knockout_min"), _("淘汰线须在 0 到 10 之间。"))
         rows.append(

@@ -61,7 +61,7 @@ def read_upload(upload) -> bytes:
         raise DomainError(
             ErrorCode.PAYLOAD_TOO_LARGE,
             _("文件过大：{size} MB，上限为 {limit} MB。").format(
-                size=round(upload.size / 1048576, 1), limit=settings.ALLIES_IMPORT_MAX_BYTES // 1048576),
+                size=round(upload.size / 1048576, 1), limit=round(settings.ALLIES_IMPORT_MAX_BYTES / 1048576, 1)),
             {"size": upload.size, "limit": settings.ALLIES_IMPORT_MAX_BYTES},
         )
     return upload.read()

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from allies.domain.identifiers import uscc_normalise, uscc_problem
 from allies.partners.choices import CompanySize, Resource, SourceChannel, Stage
 
-RESOURCE_SEPARATORS = re.compile(r"[,，、;；/|\s]+")
+RESOURCE_SEPARATORS = re.compile(r"[,，、;；/|\n]+")
 TEXT_LIMITS = {"name": 200, "industry": 100, "region": 100, "notes": 5000}
 WEBSITE_LIMIT = 200  # Partner.website max_length
 

@@ -344,7 +344,7 @@ def test_stage_change_with_reason_is_recorded_and_shown(client_for, manager, par
     history = doc.by_id("stage-history").find_all("li")
     assert "潜在伙伴 → 尽职调查 · 高层会谈后决定尽调" in history[0].squashed
     assert "manager" in history[0].squashed
-    assert any("阶段已变更为“尽职调查”。" == m for m in page_messages(doc))
+    assert any("“伙伴A”已移到“尽职调查”。" == m for m in page_messages(doc))
 
 
 @pytest.mark.parametrize("reason", ["", "   "])

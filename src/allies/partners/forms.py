@@ -27,6 +27,7 @@ class PartnerForm(forms.Form):
 class StageForm(forms.Form):
     to_stage = forms.ChoiceField(label=_("新阶段"), choices=Stage.choices)
     reason = forms.CharField(label=_("原因"), max_length=1000, widget=forms.TextInput)
+    override = forms.BooleanField(label=_("越过规则"), required=False)
 
 
 class ContactForm(forms.Form):

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 
 from allies.core.errors import DomainError
 from allies.domain import scoring
-from allies.partners import screening
-from allies.partners.choices import Direction, Method, Stage, WeightMode
-from allies.partners.models import ScreeningModel, ScreeningRun
+from allies.partners import readiness, screening
+from allies.partners.choices import Direction, Method, Resource, Stage, WeightMode
+from allies.partners.models import Partner, ScreeningModel, ScreeningRun
 from allies.partners.selectors import (
     CANDIDATE_STAGES,
     default_model,
@@ -36,12 +36,24 @@ def _ranking_params(request):
     return model, method, stages or list(CANDIDATE_STAGES)
 
 
+def _mark_gap_fills(rows) -> None:
+    """Tag the shown rows whose partner offers resources that fill our declared gaps (self-assessment)."""
+    gaps = readiness.current_gaps()
+    if not gaps:
+        return
+    labels = dict(Resource.choices)
+    offered = dict(Partner.objects.filter(pk__in=[r.partner_id for r in rows]).values_list("pk", "resources"))
+    for row in rows:
+        row.gap_fill = "、".join(str(labels[g]) for g in readiness.gap_match(offered.get(row.partner_id), gaps))
+
+
 @internal_required
 def ranking(request):
     model, method, stages = _ranking_params(request)
     view = ranking_compute(version=model.current_version, method=method, stages=stages)
     ranked = [r for r in view.rows if r.status == "ranked"]
     page = Paginator(ranked, 50).get_page(request.GET.get("page"))
+    _mark_gap_fills(page.object_list)
     context = {
         "model": model, "models": ScreeningModel.objects.all(), "view": view, "method": method,
         "methods": Method.choices, "stages": stages, "stage_choices": Stage.choices, "page": page,

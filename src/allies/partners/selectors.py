@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from allies.core.scoping import restrict
 from allies.domain import scoring
 from allies.partners.choices import Stage
-from allies.partners.models import Criterion, ModelVersion, Partner, Rating, ScreeningModel
+from allies.partners.models import Criterion, ModelVersion, Partner, Rating, ScreeningModel, StageChange
 
 CANDIDATE_STAGES = [Stage.PROSPECT, Stage.CONTACTED, Stage.DUE_DILIGENCE]
 
@@ -247,3 +247,63 @@ def sensitivity_compute(view: RankingView, *, samples: int = 1000, seed: int = 2
             "rank_mean": float(mc.rank_mean[i]),
         })
     return Sensitivity(thresholds, rows, samples, seed, concentration)
+
+
+FUNNEL = [Stage.PROSPECT, Stage.CONTACTED, Stage.DUE_DILIGENCE, Stage.PILOT, Stage.ACTIVE]
+
+
+@dataclass
+class PipelineColumn:
+    stage: str
+    label: str
+    partners: list
+    reached: int | None = None
+    conversion: float | None = None
+
+
+def pipeline_board(*, user) -> list[PipelineColumn]:
+    """Partners by stage, with funnel conversion: of the partners that ever reached a stage,
+    the share that went on to reach the next one (from the stage history)."""
+    partners = list(restrict(Partner.objects.select_related("owner"), user).order_by("name"))
+    furthest: dict[int, int] = {}
+    rank = {s: i for i, s in enumerate(FUNNEL)}
+    history = StageChange.objects.filter(to_stage__in=FUNNEL).values_list("partner_id", "to_stage")
+    for partner_id, stage in history:
+        furthest[partner_id] = max(furthest.get(partner_id, -1), rank[stage])
+    for p in partners:
+        if p.stage in rank:
+            furthest[p.pk] = max(furthest.get(p.pk, -1), rank[p.stage])
+    visible = {p.pk for p in partners}
+    reached = [sum(1 for pid, k in furthest.items() if pid in visible and k >= i) for i in range(len(FUNNEL))]
+    columns = []
+    for value, label in Stage.choices:
+        column = PipelineColumn(value, label, [p for p in partners if p.stage == value])
+        if value in rank:
+            i = rank[value]
+            column.reached = reached[i]
+            if i + 1 < len(FUNNEL) and reached[i]:
+                column.conversion = reached[i + 1] / reached[i]
+        columns.append(column)
+    return columns
+
+
+def stage_events(partner) -> list[dict]:
+    """Stage moves and ratings of one partner, for its timeline."""
+    from django.urls import reverse
+
+    events = []
+    for c in partner.stage_changes.select_related("changed_by"):
+        events.append({"at": c.changed_at, "kind": "stage", "by": c.changed_by,
+                       "text": _("{old} → {new}：{reason}").format(
+                           old=c.get_from_stage_display() or "—", new=c.get_to_stage_display(), reason=c.reason)
+                       + (" " + _("（越过规则）") if c.override else ""),
+                       "url": reverse("partners:detail", args=[partner.pk])})
+    model = default_model()
+    labels = {c.code: c.label() for c in version_criteria(model.current_version)} if model else {}
+    for r in Rating.objects.filter(partner=partner).select_related("rater"):
+        events.append({"at": r.updated_at, "kind": "rating", "by": r.rater,
+                       "text": _("评分：{criterion} {score}").format(criterion=labels.get(r.criterion_code,
+                                                                                      r.criterion_code),
+                                                                    score=_fmt(float(r.score))),
+                       "url": reverse("partners:detail", args=[partner.pk])})
+    return events

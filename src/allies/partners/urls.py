@@ -1,9 +1,10 @@
 from django.urls import path
 
-from allies.partners import views
+from allies.partners import pipeline_views, views
 
 urlpatterns = [
     path("", views.partner_index, name="list"),
+    path("pipeline/", pipeline_views.board, name="pipeline"),
     path("new/", views.partner_create, name="create"),
     path("import/", views.partner_import, name="import"),
     path("export/", views.partner_export, name="export"),

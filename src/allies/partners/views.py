@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 
 from allies.core.errors import DomainError
 from allies.core.scoping import get_visible, restrict
-from allies.partners import screening, services, transfer
+from allies.domain.readiness import complementarity_rating
+from allies.partners import gates, readiness, screening, services, transfer
 from allies.partners.choices import Resource, SourceChannel, Stage
 from allies.partners.forms import ContactForm, ImportForm, PartnerForm, StageForm
 from allies.partners.models import Contact, Partner, Rating
@@ -35,6 +36,10 @@ def partner_index(request):
     channel = request.GET.get("source_channel", "")
     qs = partner_list(user=request.user, q=q, stage=stage, source_channel=channel)
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    gaps = readiness.current_gaps()
+    labels = dict(Resource.choices)
+    for p in page.object_list:
+        p.gap_fill = "、".join(str(labels[g]) for g in readiness.gap_match(p.resources, gaps))
     context = {"page": page, "q": q, "stage": stage, "source_channel": channel,
                "stages": Stage.choices, "channels": SourceChannel.choices}
     # a history-restore request (back button after hx-push-url, cache miss) needs the whole page
@@ -46,6 +51,7 @@ def partner_index(request):
 @internal_required
 def partner_detail(request, pk: int):
     partner = get_visible(Partner.objects.select_related("owner"), request.user, pk=pk)
+    gaps = readiness.current_gaps()
     model = default_model()
     criteria = version_criteria(model.current_version) if model else []
     ratings = Rating.objects.filter(partner=partner).select_related("rater").order_by("criterion_code", "rater_id")
@@ -68,6 +74,10 @@ def partner_detail(request, pk: int):
     return render(request, "partners/detail.html", {
         "partner": partner,
         "resources": [Resource(r).label for r in partner.resources if r in Resource.values],
+        "gap_fills": [Resource(g).label for g in readiness.gap_match(partner.resources, gaps)],
+        "gaps": gaps,
+        "complementarity_proposal": complementarity_rating(gaps, partner.resources) if gaps else None,
+        "stage_rules": gates.rules(),
         "contacts": restrict(Contact.objects.filter(partner=partner), request.user),
         "changes": partner.stage_changes.select_related("changed_by"),
         "stage_form": StageForm(initial={"to_stage": partner.stage}),
@@ -118,9 +128,12 @@ def partner_stage(request, pk: int):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("阶段已变更为“{stage}”。").format(stage=partner.get_stage_display()))
+            messages.success(request, _("“{name}”已移到“{stage}”。").format(name=partner.name,
+                                                                          stage=partner.get_stage_display()))
     else:
         messages.error(request, _("请选择新阶段并填写原因。"))
+    if request.POST.get("next") == "pipeline":
+        return redirect("partners:pipeline")
     return redirect("partners:detail", pk=partner.pk)
 
 

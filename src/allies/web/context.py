@@ -10,7 +10,9 @@ def navigation(request):
         if user.is_internal:
             items = [
                 ("home", _("概览")),
+                ("readiness:list", _("自我评估")),
                 ("partners:list", _("伙伴")),
+                ("partners:pipeline", _("合作阶段")),
                 ("screening:ranking", _("筛选排名")),
                 ("screening:models", _("筛选模型")),
                 ("screening:runs", _("筛选记录")),

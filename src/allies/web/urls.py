@@ -1,13 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from allies.web import views
+from allies.web import timeline, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True),
          name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("partners/<int:pk>/timeline/", timeline.partner_timeline, name="partner_timeline"),
     path("partners/", include(("allies.partners.urls", "partners"))),
     path("screening/", include(("allies.partners.screening_urls", "screening"))),
     path("diligence/", include(("allies.diligence.urls", "diligence"))),

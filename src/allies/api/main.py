@@ -85,8 +85,14 @@ from allies.diligence.api import router as diligence_router  # noqa: E402
 from allies.partners.api import router as partners_router  # noqa: E402
 from allies.partners.screening_api import router as screening_router  # noqa: E402
 from allies.pilots.api import router as pilots_router  # noqa: E402
+from allies.sharing.api_accounts import router as accounts_router  # noqa: E402
+from allies.sharing.api_sales import router as sales_router  # noqa: E402
+from allies.sharing.api_tokens import router as tokens_router  # noqa: E402
 
 api.add_router("/v1/", partners_router)
 api.add_router("/v1/screening/", screening_router)
 api.add_router("/v1/diligence/", diligence_router)
 api.add_router("/v1/pilots/", pilots_router)
+api.add_router("/v1/", sales_router)
+api.add_router("/v1/", accounts_router)
+api.add_router("/v1/", tokens_router)

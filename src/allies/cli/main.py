@@ -1,6 +1,7 @@
 """The `allies` command: one entry point for people and cron."""
 
 import os
+import subprocess
 import sys
 from typing import Annotated
 
@@ -74,20 +75,36 @@ def serve(
     from allies.core.checks import assert_production_ready
 
     assert_production_ready()
+    worker = start_task_worker()
     if settings.PRODUCTION:
         from django.core.management import call_command
 
         call_command("collectstatic", interactive=False, verbosity=0)
         count = workers or os.cpu_count() or 2
-        os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "allies.config.wsgi:application",
-                                   "--bind", f"{host}:{port}", "--workers", str(count)])
+        try:
+            subprocess.call([sys.executable, "-m", "gunicorn", "allies.config.wsgi:application",
+                             "--bind", f"{host}:{port}", "--workers", str(count)])
+        finally:
+            worker.terminate()
+        return
     from django.core.management import call_command
 
     from allies.cli.demo import print_logins
 
     print_logins()
     typer.echo(f"Allies: http://{host}:{port}/  (Ctrl+C to stop / 按 Ctrl+C 停止)")
-    call_command("runserver", f"{host}:{port}", use_reloader=False)
+    try:
+        call_command("runserver", f"{host}:{port}", use_reloader=False)
+    finally:
+        worker.terminate()
+
+
+def start_task_worker() -> subprocess.Popen:
+    """The background task worker (imports and other long jobs), beside the web server on one machine.
+
+    Larger deployments run `allies manage db_worker` as separate processes instead.
+    """
+    return subprocess.Popen([sys.executable, "-m", "allies.cli.main", "manage", "db_worker"])
 
 
 if __name__ == "__main__":

@@ -54,10 +54,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "bootstrap",
     "auditlog",
+    "django_tasks",
+    "django_tasks_db",
     "allies.core",
     "allies.partners",
     "allies.diligence",
     "allies.pilots",
+    "allies.sharing",
     "allies.web",
 ]
 
@@ -140,6 +143,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("ALLIES_STATIC_ROOT", DATA_DIR / "static"))
+if DEBUG:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request when it is missing
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -174,6 +179,19 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = env_bool("ALLIES_HSTS_PRELOAD", True)
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
+
+# Background work (imports, later settlements and alerts) runs on django-tasks; `allies serve`
+# starts a database-backed worker beside the web server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Data sharing (issue: sales API, tokens, joint customers)
+ALLIES_SALES_UPLOAD_MAX_BYTES = int(os.environ.get("ALLIES_SALES_UPLOAD_MAX_BYTES", str(200 * 1024 * 1024)))
+ALLIES_SALES_MAX_ROWS = int(os.environ.get("ALLIES_SALES_MAX_ROWS", "1000000"))
+ALLIES_API_THROTTLE = os.environ.get("ALLIES_API_THROTTLE", "6000/min")
+ALLIES_OVERLAP_DAILY_LIMIT = int(os.environ.get("ALLIES_OVERLAP_DAILY_LIMIT", "20"))
+ALLIES_REGISTRATION_PROTECTION_DAYS = int(os.environ.get("ALLIES_REGISTRATION_PROTECTION_DAYS", "90"))
+# Key for the keyed hashes of customer identifiers; defaults to one derived from SECRET_KEY.
+ALLIES_MATCHING_KEY = os.environ.get("ALLIES_MATCHING_KEY", "")
 
 LOGGING = {
     "version": 1,

@@ -7,12 +7,19 @@ the lookup from the model to the partner company's id ("id" for the partner itse
 partner users see none of it.
 """
 
+from collections.abc import Iterable
+
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
 
-def restrict(queryset: QuerySet, user) -> QuerySet:
-    """The part of ``queryset`` that ``user`` may see."""
+def restrict(queryset: QuerySet, user, *, shared_by: Iterable[int] = ()) -> QuerySet:
+    """The part of ``queryset`` that ``user`` may see.
+
+    ``shared_by`` names other partner companies whose rows the user's company may also
+    see, as granted by a partnership's sharing level (the caller asks the sharing stage
+    which partners those are; by default there are none).
+    """
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return queryset.none()
     if user.is_internal:
@@ -20,6 +27,9 @@ def restrict(queryset: QuerySet, user) -> QuerySet:
     scope = getattr(queryset.model, "PARTNER_SCOPE", None)
     if scope is None or not user.is_partner_user:
         return queryset.none()
+    others = [pid for pid in shared_by if pid != user.partner_id]
+    if others:
+        return queryset.filter(**{f"{scope}__in": [user.partner_id, *others]})
     return queryset.filter(**{scope: user.partner_id})
 
 

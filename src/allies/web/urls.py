@@ -15,4 +15,7 @@ urlpatterns = [
     path("pilots/", include(("allies.pilots.urls", "pilots"))),
     path("readiness/", include(("allies.partners.readiness_urls", "readiness"))),
     path("portal/", include(("allies.web.portal_urls", "portal"))),
+    path("sales/", include(("allies.sharing.urls_sales", "sales"))),
+    path("customers/", include(("allies.sharing.urls_accounts", "accounts"))),
+    path("tokens/", include(("allies.sharing.urls_tokens", "tokens"))),
 ]

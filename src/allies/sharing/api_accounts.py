@@ -1,0 +1,5 @@
+"""REST endpoints: accounts."""
+
+from ninja import Router
+
+router = Router(tags=["accounts"])

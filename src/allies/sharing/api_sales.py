@@ -1,0 +1,5 @@
+"""REST endpoints: sales."""
+
+from ninja import Router
+
+router = Router(tags=["sales"])

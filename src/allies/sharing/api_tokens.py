@@ -1,0 +1,5 @@
+"""REST endpoints: tokens."""
+
+from ninja import Router
+
+router = Router(tags=["tokens"])

@@ -101,3 +101,14 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(request, tmp_path_factory):
+    """Uploaded files (evidence, imports) go to a temporary folder, never into var/."""
+    if not any(name in request.fixturenames for name in ("db", "transactional_db", "live_server")):
+        yield
+        return
+    settings = request.getfixturevalue("settings")
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    yield

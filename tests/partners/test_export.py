@@ -29,7 +29,7 @@ def registry(manager):
         "website": "https://spark.example.com", "source_channel": "referral",
         "resources": ["technology", "channel", "customer_base"], "notes": '第一行\n第二行, 含逗号和 "引号"',
     })
-    services.partner_change_stage(actor=manager, partner=full, to_stage="pilot", reason="试点启动")
+    services.partner_change_stage(actor=manager, partner=full, to_stage="pilot", reason="试点启动", override=True)
     services.partner_create(actor=manager, data={"name": "Blue Sky Ltd", "uscc": USCC_2, "size": "large",
                                                  "source_channel": "trade_show", "resources": ["data"]})
     for name in DANGEROUS_NAMES:

@@ -110,10 +110,10 @@ def test_update_keeping_own_name_is_allowed(manager, partner_a):
 
 def test_update_from_a_stale_instance_keeps_the_stored_stage(manager, partner_a):
     stale = Partner.objects.get(pk=partner_a.pk)
-    services.partner_change_stage(actor=manager, partner=partner_a, to_stage="pilot", reason="试点启动")
+    services.partner_change_stage(actor=manager, partner=partner_a, to_stage="due_diligence", reason="开始尽调")
     services.partner_update(actor=manager, partner=stale, data={"industry": "工业软件"})
     stored = Partner.objects.get(pk=partner_a.pk)
-    assert (stored.stage, stored.industry) == ("pilot", "工业软件")
+    assert (stored.stage, stored.industry) == ("due_diligence", "工业软件")
 
 
 def test_update_is_audited_with_changes_and_actor(manager, partner_a):
@@ -186,8 +186,8 @@ def test_change_stage_from_a_stale_instance_uses_the_stored_stage(manager, partn
     error = refused(services.partner_change_stage, actor=manager, partner=stale, to_stage="contacted", reason="b")
     assert error.code == ErrorCode.INVALID_STAGE_CHANGE
     assert error.details["field"] == "to_stage"
-    change = services.partner_change_stage(actor=manager, partner=stale, to_stage="pilot", reason="c")
-    assert (change.from_stage, change.to_stage) == ("contacted", "pilot")
+    change = services.partner_change_stage(actor=manager, partner=stale, to_stage="due_diligence", reason="c")
+    assert (change.from_stage, change.to_stage) == ("contacted", "due_diligence")
     assert StageChange.objects.filter(partner=partner_a).count() == 2
 
 

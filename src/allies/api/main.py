@@ -6,10 +6,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
-from allies.api.auth import SessionAuth
+from allies.core.text import join_list
+from allies.api.auth import ApiThrottle, SessionAuth, TokenAuth, on_throttled
 from allies.core.errors import DomainError, ErrorCode, error_body
 
 logger = logging.getLogger(__name__)
@@ -21,8 +22,10 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
-    auth=SessionAuth(),
+    auth=[TokenAuth(), SessionAuth()],
+    throttle=[ApiThrottle()],
 )
+api.add_exception_handler(Throttled, on_throttled)
 
 
 @api.exception_handler(DomainError)
@@ -37,7 +40,7 @@ def on_validation_error(request, exc: NinjaValidationError):
         loc = [str(p) for p in err.get("loc", ())]
         errors.append({"field": ".".join(loc[1:] if len(loc) > 1 else loc), "reason": err.get("msg", ""),
                        "type": err.get("type", "")})
-    fields = "、".join(e["field"] for e in errors if e["field"])
+    fields = join_list(e["field"] for e in errors if e["field"])
     return api.create_response(
         request,
         error_body(ErrorCode.VALIDATION, _("请求内容有误：{fields}").format(fields=fields or "-"), {"errors": errors}),

@@ -25,4 +25,9 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 
 
 def errors(*codes: int) -> dict[int, type]:
-    return {c: ErrorOut for c in codes}
+    """Error responses of an operation in the one error shape.
+
+    422 is always declared: any path, query or body value can fail validation, and 429 too,
+    since every operation is throttled.
+    """
+    return {c: ErrorOut for c in (*codes, 422, 429)}

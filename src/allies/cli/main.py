@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from allies.cli import screening
+from allies.cli import sales, screening
 
 app = typer.Typer(
     name="allies",
@@ -17,9 +17,12 @@ app = typer.Typer(
 )
 weights_app = typer.Typer(help="Criterion weights. 指标权重。", no_args_is_help=True)
 app.add_typer(weights_app, name="weights")
+import_app = typer.Typer(help="Import data files. 导入数据文件。", no_args_is_help=True)
+app.add_typer(import_app, name="import")
 
 app.command("rank")(screening.rank)
 weights_app.command("ahp")(screening.weights_ahp)
+import_app.command("sales")(sales.import_sales)
 
 
 def setup_django() -> None:

@@ -6,6 +6,7 @@ start (see allies.core.checks).
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -162,7 +163,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 ALLIES_IMPORT_MAX_BYTES = int(os.environ.get("ALLIES_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 ALLIES_API_MAX_PAGE_SIZE = 200
-ALLIES_RATING_DISAGREEMENT = float(os.environ.get("ALLIES_RATING_DISAGREEMENT", "3"))
+ALLIES_EVIDENCE_MAX_BYTES = int(os.environ.get("ALLIES_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
+# Dotted path of a callable(path, filename) that raises to reject an uploaded evidence file
+# (e.g. a ClamAV client); empty = no scan. See allies/diligence/evidence.py.
+ALLIES_EVIDENCE_SCANNER = os.environ.get("ALLIES_EVIDENCE_SCANNER", "") or None
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -188,6 +192,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 ALLIES_SALES_UPLOAD_MAX_BYTES = int(os.environ.get("ALLIES_SALES_UPLOAD_MAX_BYTES", str(200 * 1024 * 1024)))
 ALLIES_SALES_MAX_ROWS = int(os.environ.get("ALLIES_SALES_MAX_ROWS", "1000000"))
 ALLIES_API_THROTTLE = os.environ.get("ALLIES_API_THROTTLE", "6000/min")
+if ALLIES_API_THROTTLE and not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", ALLIES_API_THROTTLE):
+    raise ImproperlyConfigured(f"ALLIES_API_THROTTLE must look like 6000/min, not {ALLIES_API_THROTTLE!r}")
+# How many proxies in front of Allies set X-Forwarded-For (for tokens' allowed IP ranges).
+NINJA_NUM_PROXIES = int(os.environ.get("ALLIES_NUM_PROXIES", "0")) or None
 ALLIES_OVERLAP_DAILY_LIMIT = int(os.environ.get("ALLIES_OVERLAP_DAILY_LIMIT", "20"))
 ALLIES_REGISTRATION_PROTECTION_DAYS = int(os.environ.get("ALLIES_REGISTRATION_PROTECTION_DAYS", "90"))
 # Key for the keyed hashes of customer identifiers; defaults to one derived from SECRET_KEY.

@@ -13,6 +13,7 @@ class ErrorCode(StrEnum):
     METHOD_NOT_ALLOWED = "method_not_allowed"
     CONFLICT = "conflict"
     PAYLOAD_TOO_LARGE = "payload_too_large"
+    THROTTLED = "throttled"
     IMPORT_INVALID = "import_invalid"
     FILE_UNREADABLE = "file_unreadable"
     INVALID_STAGE_CHANGE = "invalid_stage_change"
@@ -20,7 +21,6 @@ class ErrorCode(StrEnum):
     INVALID_AHP = "invalid_ahp_matrix"
     INVALID_RATING = "invalid_rating"
     INVALID_MODEL = "invalid_screening_model"
-    NOTHING_TO_RANK = "nothing_to_rank"
     STAGE_BLOCKED = "stage_blocked"
     INVALID_DATES = "invalid_dates"
     INVALID_FILE = "invalid_file"
@@ -37,6 +37,7 @@ STATUS = {
     ErrorCode.METHOD_NOT_ALLOWED: HTTPStatus.METHOD_NOT_ALLOWED,
     ErrorCode.CONFLICT: HTTPStatus.CONFLICT,
     ErrorCode.PAYLOAD_TOO_LARGE: HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+    ErrorCode.THROTTLED: HTTPStatus.TOO_MANY_REQUESTS,
     ErrorCode.SERVER_ERROR: HTTPStatus.INTERNAL_SERVER_ERROR,
 }
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from allies.core.text import join_clauses, labelled
 from allies.core.audit import acting_as
 from allies.core.errors import DomainError, ErrorCode
 from allies.core.permissions import require_writer
@@ -46,8 +47,8 @@ def ahp_error_message(exc: scoring.ScoringError, names: list[str]) -> str:
 
 
 def _model_error(errors: list[dict]) -> DomainError:
-    lines = "；".join(
-        (_("第 {n} 个指标").format(n=e["index"] + 1) + "：" if e.get("index") is not None else "") + e["reason"]
+    lines = join_clauses(
+        labelled(_("第 {n} 个指标").format(n=e["index"] + 1), e["reason"]) if e.get("index") is not None else e["reason"]
         for e in errors
     )
     return DomainError(ErrorCode.INVALID_MODEL, _("筛选模型有误：{problems}").format(problems=lines), {"errors": errors})

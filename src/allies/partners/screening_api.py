@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from allies.core.text import join_list
 from allies.api.paging import page_slice
 from allies.api.schemas import DbId, StrictIn, errors
 from allies.core.errors import DomainError, ErrorCode
@@ -314,7 +315,7 @@ def ahp(request, payload: AhpIn):
     names = payload.criteria or [str(i + 1) for i in range(len(payload.matrix))]
     if len(set(names)) != len(names):
         duplicates = sorted({n for n in names if names.count(n) > 1})
-        raise DomainError(ErrorCode.INVALID_AHP, _("指标名称重复：{names}").format(names="、".join(duplicates)),
+        raise DomainError(ErrorCode.INVALID_AHP, _("指标名称重复：{names}").format(names=join_list(duplicates)),
                           {"duplicates": duplicates})
     try:
         result = scoring.ahp_weights(payload.matrix)

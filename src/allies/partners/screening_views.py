@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from allies.core.text import join_list
 from allies.core.errors import DomainError
 from allies.domain import scoring
 from allies.partners import readiness, screening
@@ -44,7 +45,7 @@ def _mark_gap_fills(rows) -> None:
     labels = dict(Resource.choices)
     offered = dict(Partner.objects.filter(pk__in=[r.partner_id for r in rows]).values_list("pk", "resources"))
     for row in rows:
-        row.gap_fill = "、".join(str(labels[g]) for g in readiness.gap_match(offered.get(row.partner_id), gaps))
+        row.gap_fill = join_list(str(labels[g]) for g in readiness.gap_match(offered.get(row.partner_id), gaps))
 
 
 @internal_required

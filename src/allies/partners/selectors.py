@@ -8,6 +8,7 @@ from django.db.models import Case, FloatField, IntegerField, Q, QuerySet, Value,
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
+from allies.core.text import join_list, join_clauses
 from allies.core.scoping import restrict
 from allies.domain import scoring
 from allies.partners.choices import Stage
@@ -177,10 +178,10 @@ def ranking_compute(*, version: ModelVersion, method: str = scoring.WEIGHTED, st
             status = "incomplete"
             missing = [codes[j] for j, v in enumerate(row_values) if v != v]
             row_values = [None if v != v else v for v in row_values]
-            reason = _("缺少评分：{criteria}").format(criteria="、".join(labels[c] for c in missing))
+            reason = _("缺少评分：{criteria}").format(criteria=join_list(labels[c] for c in missing))
         elif result.excluded[i]:
             status = "excluded"
-            reason = "；".join(
+            reason = join_clauses(
                 _("{criterion} {value} 低于淘汰线 {minimum}").format(
                     criterion=labels[c.code], value=_fmt(row_values[j]), minimum=_fmt(c.knockout_min))
                 for j, c in enumerate(criteria)

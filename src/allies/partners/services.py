@@ -3,6 +3,7 @@
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from allies.core.text import join_clauses, labelled
 from allies.core.audit import acting_as
 from allies.core.errors import DomainError, ErrorCode
 from allies.core.permissions import require_writer
@@ -16,7 +17,7 @@ EDITABLE_FIELDS = ("name", "uscc", "industry", "region", "size", "website", "sou
 
 def problems_error(problems: list[FieldProblem], labels: dict[str, str] | None = None) -> DomainError:
     labels = labels or {}
-    lines = "；".join(f"{labels.get(p.field, p.field)}：{p.reason}" for p in problems)
+    lines = join_clauses(labelled(labels.get(p.field, p.field), p.reason) for p in problems)
     return DomainError(
         ErrorCode.VALIDATION,
         _("输入有误：{problems}").format(problems=lines),
@@ -108,7 +109,7 @@ def partner_change_stage(*, actor, partner: Partner, to_stage: str, reason: str,
             raise DomainError(
                 ErrorCode.STAGE_BLOCKED,
                 _("不能移到“{stage}”：{reasons}。如确需推进，请勾选“越过规则”并说明原因。").format(
-                    stage=Stage(to_stage).label, reasons="；".join(blocked)),
+                    stage=Stage(to_stage).label, reasons=join_clauses(blocked)),
                 {"field": "to_stage", "value": to_stage, "blocked_by": blocked, "overridable": True},
             )
         change = StageChange.objects.create(
@@ -131,7 +132,7 @@ def contact_add(*, actor, partner: Partner, name: str, title: str = "", email: s
         contact.full_clean()
     except Exception as exc:  # ValidationError from the e-mail field
         details = getattr(exc, "message_dict", {})
-        raise problems_error([FieldProblem(f, "", "；".join(m)) for f, m in details.items()]) from exc
+        raise problems_error([FieldProblem(f, "", join_clauses(m)) for f, m in details.items()]) from exc
     with acting_as(actor):
         contact.save()
     return contact

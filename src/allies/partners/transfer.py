@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from allies.core.text import join_list
 from allies.core import tabular
 from allies.core.audit import acting_as, record_bulk
 from allies.core.errors import DomainError, ErrorCode
@@ -222,7 +223,7 @@ def export_partners(*, user, fmt: str = "xlsx", stage: str = "") -> tuple[bytes,
         rows.append([
             p.name, p.uscc, p.industry, p.region, p.get_size_display() if p.size else "",
             p.website, p.get_source_channel_display() if p.source_channel else "",
-            "、".join(str(resource_label.get(r, r)) for r in p.resources), p.get_stage_display(), p.notes,
+            join_list(resource_label.get(r, r) for r in p.resources), p.get_stage_display(), p.notes,
             *[float(mine[(p.pk, c.code)]) if (p.pk, c.code) in mine else None for c in criteria],
         ])
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

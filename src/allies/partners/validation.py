@@ -14,6 +14,7 @@ from django.core.validators import URLValidator
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from allies.core.text import join_list
 from allies.domain.identifiers import uscc_normalise, uscc_problem
 from allies.partners.choices import CompanySize, Resource, SourceChannel, Stage
 
@@ -107,7 +108,7 @@ def clean_partner_fields(raw: dict, *, partial: bool = False) -> tuple[dict, lis
             continue
         code = parse_choice(choices_cls, value)
         if code is None:
-            allowed = "、".join(str(label) for _v, label in choices_cls.choices)
+            allowed = join_list(label for _v, label in choices_cls.choices)
             bad(field, value, _("不是可选值之一：{allowed}。").format(allowed=allowed))
         else:
             cleaned[field] = code
@@ -121,7 +122,7 @@ def clean_partner_fields(raw: dict, *, partial: bool = False) -> tuple[dict, lis
                 continue
             code = parse_choice(Resource, item)
             if code is None:
-                allowed = "、".join(str(label) for _v, label in Resource.choices)
+                allowed = join_list(label for _v, label in Resource.choices)
                 bad("resources", item, _("不是可选的资源类型：{allowed}。").format(allowed=allowed))
             elif code not in codes:
                 codes.append(code)

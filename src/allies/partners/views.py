@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from allies.core.text import join_list, join_clauses, labelled
 from allies.core.errors import DomainError
 from allies.core.scoping import get_visible, restrict
 from allies.domain.readiness import complementarity_rating
@@ -39,7 +40,7 @@ def partner_index(request):
     gaps = readiness.current_gaps()
     labels = dict(Resource.choices)
     for p in page.object_list:
-        p.gap_fill = "、".join(str(labels[g]) for g in readiness.gap_match(p.resources, gaps))
+        p.gap_fill = join_list(str(labels[g]) for g in readiness.gap_match(p.resources, gaps))
     context = {"page": page, "q": q, "stage": stage, "source_channel": channel,
                "stages": Stage.choices, "channels": SourceChannel.choices}
     # a history-restore request (back button after hx-push-url, cache miss) needs the whole page
@@ -148,7 +149,7 @@ def contact_add(request, pk: int):
         except DomainError as exc:
             messages.error(request, exc.message)
     else:
-        messages.error(request, "；".join(f"{form.fields[f].label}：{' '.join(e)}" for f, e in form.errors.items()))
+        messages.error(request, join_clauses(labelled(form.fields[f].label, " ".join(e)) for f, e in form.errors.items()))
     return redirect("partners:detail", pk=partner.pk)
 
 

@@ -222,15 +222,25 @@ class Account(models.Model):
 
 
 class OverlapQuery(models.Model):
-    """A logged overlap query: partners could probe with guessed lists, so queries are counted per day."""
+    """A logged overlap query: partners could probe with guessed lists, so queries are counted per day.
+
+    ``partner`` is the partner that asked (None when staff asked), so only a partner's own
+    queries are in its scope; ``left_partner`` is the list compared with ``other`` (or with
+    our own list when ``with_us``). ``matches`` keeps the result for paging: the matched
+    account ids of the left list, and for staff the matched pairs.
+    """
+
+    PARTNER_SCOPE = "partner"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     partner = models.ForeignKey(Partner, null=True, on_delete=models.SET_NULL, related_name="+")
+    left_partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     other = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     with_us = models.BooleanField(default=False)
     level = models.CharField(max_length=16)
     matched = models.PositiveIntegerField(default=0)
+    matches = models.JSONField(default=dict, blank=True)
 
 
 class CustomerRegistration(models.Model):
@@ -268,5 +278,6 @@ class CustomerRegistration(models.Model):
         ordering = ["-registered_at"]
 
 
-for _model in (ApiToken, SharingGrant, SalesImport, CustomerRegistration, AccountList):
+auditlog.register(ApiToken, exclude_fields=["digest", "last_used_at"])
+for _model in (SharingGrant, SalesImport, CustomerRegistration, AccountList):
     auditlog.register(_model)

@@ -1,22 +1,49 @@
 """Template context shared by every page: the navigation for the user's role."""
 
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+
+# (group label, [(url name, label)]); a group with one entry is a plain link.
+INTERNAL_NAV = [
+    (_("概览"), [("home", _("概览"))]),
+    (_("伙伴"), [("partners:list", _("伙伴列表")), ("partners:pipeline", _("合作阶段")),
+                ("readiness:list", _("自我评估"))]),
+    (_("筛选"), [("screening:ranking", _("筛选排名")), ("screening:models", _("筛选模型")),
+                ("screening:runs", _("筛选记录"))]),
+    (_("尽调与试点"), [("diligence:list", _("尽职调查")), ("pilots:list", _("试点项目"))]),
+    (_("数据共享"), [("sales:list", _("销售数据")), ("sales:sharing", _("共享级别")),
+                    ("accounts:home", _("联合客户")), ("accounts:registrations", _("客户报备")),
+                    ("tokens:access_log", _("访问记录"))]),
+]
+PARTNER_NAV = [
+    (_("我的公司"), [("portal:home", _("我的公司"))]),
+    (_("试点项目"), [("pilots:list", _("试点项目"))]),
+    (_("数据共享"), [("sales:list", _("销售数据")), ("accounts:home", _("联合客户")),
+                    ("accounts:registrations", _("客户报备"))]),
+]
+
+
+def _resolve(groups):
+    """Only the entries whose pages exist, so a stage not yet installed leaves no dead link."""
+    out = []
+    for label, entries in groups:
+        links = []
+        for name, text in entries:
+            try:
+                links.append((reverse(name), text))
+            except NoReverseMatch:
+                continue
+        if links:
+            out.append((label, links))
+    return out
 
 
 def navigation(request):
     user = getattr(request, "user", None)
-    items = []
+    groups = []
     if user is not None and user.is_authenticated:
         if user.is_internal:
-            items = [
-                ("home", _("概览")),
-                ("readiness:list", _("自我评估")),
-                ("partners:list", _("伙伴")),
-                ("partners:pipeline", _("合作阶段")),
-                ("screening:ranking", _("筛选排名")),
-                ("screening:models", _("筛选模型")),
-                ("screening:runs", _("筛选记录")),
-            ]
+            groups = INTERNAL_NAV
         elif user.is_partner_user:
-            items = [("portal:home", _("我的公司"))]
-    return {"nav_items": items}
+            groups = PARTNER_NAV
+    return {"nav_groups": _resolve(groups)}

@@ -3,6 +3,8 @@
 Each module may define:
 - PARTNER_OPERATIONS: {(METHOD, path)} a partner user may call (all others are staff-only);
 - COMPUTATIONS: {(METHOD, path)} POSTs that save nothing (a viewer may call them);
+- SELF_SERVICE: {(METHOD, path)} writes any user may make on their own things (e.g. their API
+  tokens), viewers included;
 - PARTNER_SCOPED_PARAMS: {path parameter names that identify a partner-owned row};
 - sample_bodies(csv_upload) -> {(METHOD, path): lambda world: body};
 - objects(manager, partner_a, partner_b) -> (own, other): path parameter -> id, where

@@ -1,0 +1,303 @@
+"""API tokens (issue, check, revoke, list) and the access log of shared partner data.
+
+A token reads ``allies_<key>_<secret>`` (NetBox design): ``key`` is a public id stored in
+clear, ``secret`` is never stored; only an HMAC-SHA256 of it, keyed with a key derived
+from SECRET_KEY, is kept and compared in constant time. The plaintext exists once, in the
+answer to the request that created it.
+"""
+
+import hashlib
+import hmac
+import ipaddress
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from allies.core.audit import acting_as
+from allies.core.errors import DomainError, ErrorCode
+from allies.core.models import Role
+from allies.sharing.models import AccessLog, ApiToken
+
+PREFIX = "allies"
+KEY_LENGTH = 12
+SECRET_LENGTH = 40
+TOKEN_PATTERN = re.compile(rf"{PREFIX}_([0-9a-f]{{{KEY_LENGTH}}})_([A-Za-z0-9_-]{{{SECRET_LENGTH}}})")
+MAX_IP_RANGES = 50
+# last_used_at is a hint for people, not an audit trail: one write a minute per token is enough.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", gettext_lazy("有效")
+    EXPIRED = "expired", gettext_lazy("已过期")
+    REVOKED = "revoked", gettext_lazy("已吊销")
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A new token and its plaintext, which nobody can see again after this answer."""
+
+    token: ApiToken
+    plaintext: str
+
+
+# --------------------------------------------------------------------------- secrets
+
+
+def _derived_key() -> bytes:
+    # A key of its own, so a digest is useless for anything else keyed with SECRET_KEY.
+    return hmac.new(settings.SECRET_KEY.encode(), b"allies.sharing.api-token.v1", hashlib.sha256).digest()
+
+
+def secret_digest(secret: str) -> str:
+    return hmac.new(_derived_key(), secret.encode(), hashlib.sha256).hexdigest()
+
+
+def display(token: ApiToken) -> str:
+    """How a token is shown after creation: its public key and the last four characters of the secret."""
+    return f"{PREFIX}_{token.key}_…{token.hint}"
+
+
+def is_admin(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active
+                and (user.role == Role.ADMIN or user.is_superuser))
+
+
+def token_status(token: ApiToken, now: datetime | None = None) -> str:
+    now = now or timezone.now()
+    if token.revoked_at is not None:
+        return Status.REVOKED
+    if token.expires_at is not None and token.expires_at <= now:
+        return Status.EXPIRED
+    return Status.ACTIVE
+
+
+# --------------------------------------------------------------------------- input
+
+
+def _problem(field: str, value, reason) -> DomainError:
+    return DomainError(ErrorCode.VALIDATION, _("输入有误：{reason}").format(reason=reason),
+                       {"errors": [{"field": field, "value": value, "reason": str(reason)}]})
+
+
+def clean_ip_ranges(values) -> list[str]:
+    """CIDR ranges (IPv4 or IPv6) in canonical form; a bare address is a range of one."""
+    cleaned: list[str] = []
+    for raw in values:
+        text = str(raw).strip()
+        if not text:
+            continue
+        try:
+            network = ipaddress.ip_network(text, strict=False)
+        except ValueError as exc:
+            raise _problem("allowed_ips", text, _("“{value}”不是有效的 IP 地址或 CIDR 网段。").format(value=text)) from exc
+        if str(network) not in cleaned:
+            cleaned.append(str(network))
+    if len(cleaned) > MAX_IP_RANGES:
+        raise _problem("allowed_ips", len(cleaned), _("最多 {n} 个 IP 范围。").format(n=MAX_IP_RANGES))
+    return cleaned
+
+
+def clean_expiry(value: datetime | date | None, now: datetime) -> datetime | None:
+    """An aware expiry in the future. A date means the end of that day in the current time zone."""
+    if value is None:
+        return None
+    try:
+        if not isinstance(value, datetime):
+            value = datetime.combine(value, time.max)
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        value = value.astimezone(UTC)
+    except (OverflowError, ValueError) as exc:
+        raise _problem("expires_at", str(value), _("过期时间超出范围。")) from exc
+    if value <= now:
+        raise _problem("expires_at", value.isoformat(), _("过期时间必须晚于现在。"))
+    return value
+
+
+# --------------------------------------------------------------------------- services
+
+
+def token_create(*, actor, description: str = "", expires_at: datetime | date | None = None,
+                 read_only: bool = False, allowed_ips=(), via_token: ApiToken | None = None) -> IssuedToken:
+    """Issue a token for ``actor`` itself. The plaintext is in the result and nowhere else.
+
+    ``via_token`` is the token the request came with, if any: a token may not mint tokens,
+    or a stolen one with an expiry or address limits could outlive them in a fresh one.
+    """
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        raise DomainError(ErrorCode.UNAUTHENTICATED, _("请先登录。"))
+    if via_token is not None:
+        raise DomainError(ErrorCode.PERMISSION_DENIED, _("不能用令牌创建新令牌，请登录网页后创建。"))
+    description = (description or "").strip()
+    if len(description) > ApiToken._meta.get_field("description").max_length:
+        raise _problem("description", description[:20], _("说明太长。"))
+    now = timezone.now()
+    fields = {"user": actor, "description": description, "read_only": bool(read_only),
+              "allowed_ips": clean_ip_ranges(allowed_ips), "expires_at": clean_expiry(expires_at, now)}
+    for _attempt in range(3):
+        key, secret = secrets.token_hex(KEY_LENGTH // 2), secrets.token_urlsafe(30)
+        try:
+            with transaction.atomic(), acting_as(actor):
+                token = ApiToken.objects.create(key=key, digest=secret_digest(secret), hint=secret[-4:], **fields)
+        except IntegrityError:  # a key collision: astronomically rare, so just draw again
+            continue
+        return IssuedToken(token=token, plaintext=f"{PREFIX}_{key}_{secret}")
+    raise DomainError(ErrorCode.CONFLICT, _("无法生成令牌，请重试。"))
+
+
+def token_revoke(*, actor, token: ApiToken) -> ApiToken:
+    """Revoke a token: its owner or an administrator may. Revoking twice keeps the first record."""
+    if not (getattr(actor, "is_authenticated", False) and actor.is_active):
+        raise DomainError(ErrorCode.UNAUTHENTICATED, _("请先登录。"))
+    if token.user_id != actor.pk and not is_admin(actor):
+        raise Http404
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.revoked_by = actor
+        with acting_as(actor):
+            token.save(update_fields=["revoked_at", "revoked_by"])
+    return token
+
+
+def client_ip(request) -> str | None:
+    """The caller's address: REMOTE_ADDR, or the proxy-added X-Forwarded-For entry when
+    NINJA_NUM_PROXIES says how many trusted proxies stand in front (never the client's own claim)."""
+    from ninja.conf import settings as ninja_settings
+
+    proxies = ninja_settings.NUM_PROXIES or 0
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies > 0 and forwarded:
+        addresses = [a.strip() for a in forwarded.split(",") if a.strip()]
+        if addresses:
+            return addresses[-min(proxies, len(addresses))]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def ip_allowed(ranges: list[str], ip: str | None) -> bool:
+    if not ranges:
+        return True
+    try:
+        address = ipaddress.ip_address((ip or "").split("%", 1)[0])
+    except ValueError:
+        return False
+    candidates = [address]
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        candidates.append(address.ipv4_mapped)
+    for text in ranges:
+        try:
+            network = ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            continue
+        if any(a.version == network.version and a in network for a in candidates):
+            return True
+    return False
+
+
+def token_authenticate(*, raw: str, ip: str | None) -> ApiToken | None:
+    """The live token that ``raw`` is, with its user loaded, or None.
+
+    None covers every refusal (malformed, unknown key, wrong secret, revoked, expired,
+    inactive user, address outside the allowed ranges) so callers cannot tell them apart.
+    """
+    match = TOKEN_PATTERN.fullmatch(raw or "")
+    if match is None:
+        return None
+    key, secret = match.groups()
+    offered = secret_digest(secret)
+    token = ApiToken.objects.select_related("user").filter(key=key).first()
+    # Compare even for an unknown key, so both refusals take the same time.
+    if not hmac.compare_digest(offered, token.digest if token else "0" * 64) or token is None:
+        return None
+    now = timezone.now()
+    if token_status(token, now) != Status.ACTIVE or not token.user.is_active or not ip_allowed(token.allowed_ips, ip):
+        return None
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)  # update(): no audit entry for a heartbeat
+        token.last_used_at = now
+    return token
+
+
+# --------------------------------------------------------------------------- selectors
+
+
+def token_list(*, user, everyone: bool = False) -> QuerySet:
+    """The user's own tokens; with ``everyone``, an administrator's view of all tokens."""
+    qs = ApiToken.objects.select_related("user", "revoked_by")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return qs.none()
+    if everyone:
+        if not is_admin(user):
+            raise DomainError(ErrorCode.PERMISSION_DENIED, _("只有管理员可以查看所有人的令牌。"))
+        return qs
+    return qs.filter(user=user)
+
+
+def token_get(*, user, token_id) -> ApiToken:
+    """One token the user may manage (its own; any, for an administrator), or 404."""
+    qs = ApiToken.objects.select_related("user") if is_admin(user) else token_list(user=user)
+    try:
+        return qs.get(pk=token_id)
+    except (ApiToken.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+        raise Http404 from exc
+
+
+# --------------------------------------------------------------------------- access log
+
+
+def _acting_user(request):
+    for candidate in (getattr(request, "auth", None), getattr(request, "user", None)):
+        if candidate is not None and getattr(candidate, "is_authenticated", False):
+            return candidate
+    return None
+
+
+def log_access(request, *, partner, action: str, resource: str, rows: int, detail: str = "") -> AccessLog | None:
+    """Record one read or write of shared partner data: one INSERT, nothing else.
+
+    Call it from every endpoint or view that reads or writes partners' shared data (sales,
+    customer lists, overlaps, registrations). It records requests made with an API token
+    or by a partner user; staff browsing with a session are not logged (returns None).
+    ``partner`` is the partner company whose data was touched (a Partner, its id, or None).
+    """
+    if action not in (AccessLog.READ, AccessLog.WRITE):
+        raise ValueError(f"action must be {AccessLog.READ!r} or {AccessLog.WRITE!r}, not {action!r}")
+    user = _acting_user(request)
+    token = getattr(request, "api_token", None)
+    if token is None and (user is None or user.is_internal):
+        return None
+    partner_id = partner if isinstance(partner, int) or partner is None else partner.pk
+    try:
+        ip = str(ipaddress.ip_address(client_ip(request) or ""))
+    except ValueError:
+        ip = None
+    return AccessLog.objects.create(user=user, token=token, partner_id=partner_id, action=action,
+                                    resource=str(resource)[:64], rows=max(0, int(rows)), detail=str(detail)[:300],
+                                    ip=ip)
+
+
+def access_log_list(*, user, partner_id: int | None = None, action: str = "", day_from: date | None = None,
+                    day_to: date | None = None) -> QuerySet:
+    """Access-log entries for staff, newest first, filtered by partner, action and day (inclusive)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_internal:
+        raise Http404
+    qs = AccessLog.objects.select_related("user", "token", "partner")
+    if partner_id:
+        qs = qs.filter(partner_id=partner_id)
+    if action in (AccessLog.READ, AccessLog.WRITE):
+        qs = qs.filter(action=action)
+    zone = timezone.get_current_timezone()
+    if day_from and day_from > date.min:
+        qs = qs.filter(at__gte=datetime.combine(day_from, time.min, tzinfo=zone))
+    if day_to and day_to < date.max:
+        qs = qs.filter(at__lt=datetime.combine(day_to + timedelta(days=1), time.min, tzinfo=zone))
+    return qs

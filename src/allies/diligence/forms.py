@@ -67,4 +67,4 @@ class ConcludeForm(forms.Form):
     conditions = forms.CharField(label=_("附加条件"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
                                  help_text=_("“有条件通过”时必填。"))
     override_reason = forms.CharField(label=_("越过原因"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                                      help_text=_("仍有未通过的高风险检查项却给出“通过”结论时必填，会被记录。"))
+                                      help_text=_("仍有未通过的高风险检查项却给出“通过”或“有条件通过”结论时必填，会被记录。"))

@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from operator import itemgetter
 from pathlib import Path
 
 from django.conf import settings
@@ -52,7 +51,6 @@ from allies.sharing.sales_import import (
 logger = logging.getLogger(__name__)
 
 WRITE_BATCH = 5000
-LOOKUP_CHUNK = 900  # below every database's limit on query parameters
 SQLITE_IMPORT_CACHE_KIB = 256 * 1024
 PROGRESS_INTERVAL = 0.5  # seconds between progress writes during a file import
 EXPORT_MAX_ROWS = 100_000
@@ -216,6 +214,7 @@ def sales_target_partner(*, actor, partner_id: int | None) -> Partner:
 UPSERT_COLUMNS = ("partner_id", "external_id", "date", "product", "customer", "quantity", "amount", "cost",
                   "currency", "channel", "batch_id", "created_at", "updated_at")
 ROW_COLUMNS = UPSERT_COLUMNS[1:10]  # the columns of a checked row, in order
+INCOMING = "sales_incoming"  # temporary table of the rows being written
 
 
 def _upsert_sql(source: str) -> str:
@@ -227,27 +226,40 @@ def _upsert_sql(source: str) -> str:
             + ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in changed))
 
 
-def _write_rows(cursor, rows: list[tuple], head: tuple, tail: tuple) -> None:
-    """Upsert ``rows`` (checked, sorted): ``head`` + row + ``tail`` makes the full column list.
-
-    SQLite: one prepared statement run over batches (executemany). PostgreSQL: COPY into a
-    temporary table, then one INSERT ... SELECT; a statement per row would cost a round trip each.
-    """
-    if connection.vendor != "postgresql":
-        sql = _upsert_sql(f"VALUES ({', '.join(['%s'] * len(UPSERT_COLUMNS))})")
-        for start in range(0, len(rows), WRITE_BATCH):
-            cursor.executemany(sql, [(*head, *r, *tail) for r in rows[start:start + WRITE_BATCH]])
+def _load_incoming(cursor, rows: list[tuple]) -> None:
+    """The checked rows into a temporary table (PostgreSQL: COPY; SQLite: one prepared INSERT)."""
+    cursor.execute(f"CREATE TEMPORARY TABLE {INCOMING} (external_id varchar(100), date date, product varchar(200), "
+                   "customer varchar(200), quantity numeric(18, 3), amount bigint, cost bigint, currency varchar(3), "
+                   "channel varchar(100))" + (" ON COMMIT DROP" if connection.vendor == "postgresql" else ""))
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {INCOMING} ({', '.join(ROW_COLUMNS)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
         return
-    cursor.execute("CREATE TEMPORARY TABLE sales_incoming (external_id varchar(100), date date, "
-                   "product varchar(200), customer varchar(200), quantity numeric(18, 3), amount bigint, "
-                   "cost bigint, currency varchar(3), channel varchar(100)) ON COMMIT DROP")
-    with cursor.cursor.copy(f"COPY sales_incoming ({', '.join(ROW_COLUMNS)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-    params = ", ".join(["%s"] * len(head))
-    cursor.execute(_upsert_sql(f"SELECT {params}, {', '.join(ROW_COLUMNS)}, %s, %s, %s FROM sales_incoming "
-                               f"ORDER BY date"), [*head, *tail])
-    cursor.execute("DROP TABLE sales_incoming")
+    sql = f"INSERT INTO {INCOMING} ({', '.join(ROW_COLUMNS)}) VALUES ({', '.join(['%s'] * len(ROW_COLUMNS))})"
+    for start in range(0, len(rows), WRITE_BATCH):
+        cursor.executemany(sql, rows[start:start + WRITE_BATCH])
+
+
+def _write_rows(cursor, partner_id: int, rows: list[tuple], tail: tuple) -> tuple[int, set[date]]:
+    """Upsert checked rows for a partner; returns how many existed and the months those were in.
+
+    The rows go through a temporary table: one join finds the rows being replaced (their
+    old months need a fresh roll-up), one INSERT ... SELECT writes them in date order.
+    """
+    _load_incoming(cursor, rows)
+    cursor.execute(f"SELECT s.date, COUNT(*) FROM {connection.ops.quote_name(SalesRecord._meta.db_table)} s "
+                   f"JOIN {INCOMING} i ON s.external_id = i.external_id WHERE s.partner_id = %s GROUP BY s.date",
+                   [partner_id])
+    existing, months = 0, set()
+    for day, count in cursor.fetchall():
+        day = day if isinstance(day, date) else date.fromisoformat(day)
+        existing += count
+        months.add(_month_start(day))
+    cursor.execute(_upsert_sql(f"SELECT %s, {', '.join(ROW_COLUMNS)}, %s, %s, %s FROM {INCOMING} WHERE true "
+                               "ORDER BY date"), [partner_id, *tail])
+    cursor.execute(f"DROP TABLE {INCOMING}")
+    return existing, months
 
 
 @contextmanager
@@ -265,20 +277,6 @@ def _sqlite_cache(cursor, rows: int):
         cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
-def _existing_months(partner_id: int, external_ids: list[str]) -> tuple[int, set[date]]:
-    """How many of ``external_ids`` the partner already has, and the months those rows are in now."""
-    if not SalesRecord.objects.filter(partner_id=partner_id).exists():
-        return 0, set()
-    found, months = 0, set()
-    for start in range(0, len(external_ids), LOOKUP_CHUNK):
-        chunk = external_ids[start:start + LOOKUP_CHUNK]
-        for day in SalesRecord.objects.filter(partner_id=partner_id, external_id__in=chunk).values_list(
-                "date", flat=True):
-            found += 1
-            months.add(_month_start(day))
-    return found, months
-
-
 def sales_upsert(*, actor, partner: Partner, checked: CheckedRows, batch: SalesImport | None) -> WriteResult:
     """Write checked rows in one transaction: new external ids insert, known ones update; roll-up follows.
 
@@ -290,11 +288,9 @@ def sales_upsert(*, actor, partner: Partner, checked: CheckedRows, batch: SalesI
     batch_id = batch.pk if batch else None
     with transaction.atomic(), acting_as(actor):
         list(Partner.objects.select_for_update().filter(pk=partner.pk).values_list("pk"))  # one writer per partner
-        updated, months = _existing_months(partner.pk, [r[0] for r in rows])
-        months |= {date(int(r[1][:4]), int(r[1][5:7]), 1) for r in rows}
-        rows.sort(key=itemgetter(1))  # by date: the date indexes then grow at their end
         with connection.cursor() as cursor, _sqlite_cache(cursor, len(rows)):
-            _write_rows(cursor, rows, (partner.pk,), (batch_id, now, now))
+            updated, months = _write_rows(cursor, partner.pk, rows, (batch_id, now, now))
+        months |= {date(int(r[1][:4]), int(r[1][5:7]), 1) for r in rows}
         rollup_refresh(partner_id=partner.pk, months=months)
         result = WriteResult(created=len(rows) - updated, updated=updated, batch_id=batch_id)
         record_bulk(actor=actor, model=SalesRecord,

@@ -184,9 +184,12 @@ def test_portal_shows_only_the_own_company(client_for, partner_user, other_partn
     assert doc.find("h1").squashed == "伙伴A"
     assert "张三" in html
     assert "伙伴B" not in html and "李四" not in html
-    # the navigation offers the portal only
+    # the navigation offers the portal and the partner's own pages, nothing internal
     nav_links = [a.attrs["href"] for a in doc.find("ul", class_="navbar-nav").find_all("a")]
-    assert nav_links == [reverse("portal:home")]
+    assert nav_links[0] == reverse("portal:home")
+    assert reverse("pilots:list") in nav_links
+    for internal in ("partners:list", "screening:ranking", "diligence:list", "readiness:list"):
+        assert reverse(internal) not in nav_links
 
 
 def test_internal_users_get_404_on_the_portal(client_for, viewer, manager):

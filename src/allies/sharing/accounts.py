@@ -88,18 +88,11 @@ def _invalid(errors: list[dict], message: str) -> DomainError:
     return DomainError(ErrorCode.VALIDATION, message, {"errors": errors})
 
 
-class DailyLimitReached(DomainError):
-    """429: the partner has used today's overlap queries (ErrorCode has no 429 code yet)."""
-
-    def __init__(self, limit: int):
-        super().__init__(ErrorCode.PERMISSION_DENIED,
-                         _("今天的客户重合查询次数已用完（每天 {limit} 次），请明天再试。").format(limit=limit),
-                         {"limit": limit})
-        self.code = "throttled"
-
-    @property
-    def status(self) -> int:
-        return 429
+def daily_limit_reached(limit: int) -> DomainError:
+    """429: the partner has used today's overlap queries."""
+    return DomainError(ErrorCode.THROTTLED,
+                       _("今天的客户重合查询次数已用完（每天 {limit} 次），请明天再试。").format(limit=limit),
+                       {"limit": limit})
 
 
 # --------------------------------------------------------------------------- account lists
@@ -326,7 +319,7 @@ def overlap_run(*, actor, partner_id: int | None = None, other_partner_id: int |
         _log(request, partner=resource_partner, action="read", resource="overlap", rows=0,
              detail=f"query={query.pk} refused={'limit' if over else 'level'}")
         if over:
-            raise DailyLimitReached(settings.ALLIES_OVERLAP_DAILY_LIMIT)
+            raise daily_limit_reached(settings.ALLIES_OVERLAP_DAILY_LIMIT)
         raise _refuse_overlap()
     right_list = AccountList.objects.filter(partner=None if with_us else other).first()
     _overlap_compute(query, left_list, right_list, staff=requester is None)

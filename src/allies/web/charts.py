@@ -73,3 +73,11 @@ def lines(x_labels: list[str], series: list[tuple[str, list[float | None]]], tit
     for name, values in series:
         chart.add(name, values)
     return _render(chart)
+
+
+def bars(x_labels: list[str], series: list[tuple[str, list[float | None]]], title: str = "") -> str:
+    chart = pygal.Bar(width=720, height=300, title=title, legend_at_bottom=True, **OPTIONS)
+    chart.x_labels = x_labels
+    for name, values in series:
+        chart.add(name, values)
+    return _render(chart)

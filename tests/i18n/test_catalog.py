@@ -20,15 +20,27 @@ def _catalog() -> polib.POFile:
     return polib.pofile(str(PO_FILE))
 
 
+def _translation(entry):
+    """The English of an entry: its msgstr, or all its plural forms for a msgid_plural entry."""
+    if entry.msgid_plural:
+        return tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
+    return entry.msgstr
+
+
+def _filled(entry) -> bool:
+    english = _translation(entry)
+    return not entry.fuzzy and (all(english) if isinstance(english, tuple) else bool(english))
+
+
 def test_every_english_translation_is_filled_in():
-    untranslated = [e.msgid for e in _catalog() if not e.obsolete and (not e.msgstr or e.fuzzy)]
+    untranslated = [e.msgid for e in _catalog() if not e.obsolete and not _filled(e)]
     assert untranslated == [], f"{len(untranslated)} strings lack English, e.g. {untranslated[:5]}"
 
 
 def test_compiled_catalog_matches_the_po_file():
     mo = polib.mofile(str(PO_FILE.with_suffix(".mo")))
-    compiled = {e.msgid: e.msgstr for e in mo}
-    source = {e.msgid: e.msgstr for e in _catalog() if not e.obsolete and e.msgstr and not e.fuzzy}
+    compiled = {e.msgid: _translation(e) for e in mo}
+    source = {e.msgid: _translation(e) for e in _catalog() if not e.obsolete and _filled(e)}
     assert compiled == source, "django.mo is stale: run `make messages`"
 
 

@@ -18,8 +18,8 @@ INTERNAL_NAV = [
 PARTNER_NAV = [
     (_("我的公司"), [("portal:home", _("我的公司"))]),
     (_("试点项目"), [("pilots:list", _("试点项目"))]),
-    (_("数据共享"), [("sales:list", _("销售数据")), ("accounts:home", _("联合客户")),
-                    ("accounts:registrations", _("客户报备"))]),
+    (_("数据共享"), [("sales:upload", _("上传销售数据")), ("sales:uploads", _("上传记录")),
+                    ("accounts:home", _("联合客户")), ("accounts:registrations", _("客户报备"))]),
 ]
 
 

@@ -57,6 +57,21 @@ def test_semicolon_csv_english_headers_and_loose_dates(manager, partner_a):
                                                                          (date(2026, 3, 6), 5)]
 
 
+def test_full_width_digits_are_read_as_numbers(manager, partner_a):
+    rows = [HEADER, sale("F-1", day="２０２６-０３-０５", quantity="１２", amount="１２３．４５")]
+    imp = upload(manager, partner_a, csv_bytes(rows, encoding="gb18030"), "full.csv")
+    assert imp.status == "succeeded", imp.errors
+    assert SalesRecord.objects.values_list("date", "quantity", "amount").get() == (date(2026, 3, 5), 12, 12345)
+
+
+def test_other_scripts_digits_are_not_numbers(manager, partner_a):
+    imp = upload(manager, partner_a, csv_bytes([HEADER, sale("F-1", quantity="٣", amount="٣.٠٠", day=" ")]), "x.csv")
+    assert imp.status == "failed"
+    assert {(e["column"], e["reason"]) for e in imp.errors} == {
+        ("数量", "数量不是有效的数字。"), ("日期", "必填，不能为空。"),
+        ("金额", "不是有效的金额：请写成数字（如 123.45），不要带货币符号或千位分隔符。")}
+
+
 def test_xlsx_with_real_dates_and_numbers(manager, partner_a):
     from datetime import datetime
 

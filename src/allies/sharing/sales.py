@@ -248,9 +248,11 @@ def _write_rows(cursor, partner_id: int, rows: list[tuple], tail: tuple) -> tupl
     old months need a fresh roll-up), one INSERT ... SELECT writes them in date order.
     """
     _load_incoming(cursor, rows)
-    cursor.execute(f"SELECT s.date, COUNT(*) FROM {connection.ops.quote_name(SalesRecord._meta.db_table)} s "
-                   f"JOIN {INCOMING} i ON s.external_id = i.external_id WHERE s.partner_id = %s GROUP BY s.date",
-                   [partner_id])
+    # CROSS JOIN makes SQLite walk the incoming rows and probe the (partner, external_id) index,
+    # instead of probing the unindexed temporary table for every row the partner has.
+    cursor.execute(f"SELECT s.date, COUNT(*) FROM {INCOMING} i CROSS JOIN "
+                   f"{connection.ops.quote_name(SalesRecord._meta.db_table)} s "
+                   "WHERE s.partner_id = %s AND s.external_id = i.external_id GROUP BY s.date", [partner_id])
     existing, months = 0, set()
     for day, count in cursor.fetchall():
         day = day if isinstance(day, date) else date.fromisoformat(day)

@@ -17,6 +17,7 @@ import csv
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -69,8 +70,7 @@ MAX_MINOR_UNITS = 10**15
 PROGRESS_EVERY = 5000
 FORMULA_START = frozenset(p[0] for p in tabular.FORMULA_PREFIXES)
 
-MAJOR = re.compile(r"(\d{1,15})(?:\.(\d+))?")
-QUANTITY = re.compile(r"(\d{1,15})(?:\.(\d+))?")
+NUMBER = re.compile(r"(\d{1,15})(?:\.(\d+))?", re.ASCII)
 LOOSE_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]00:00(?::00)?)?")
 
 Progress = Callable[[int, int], None]
@@ -132,9 +132,11 @@ def _date(value) -> tuple[str, str | None]:
         return value.date().isoformat(), None
     if isinstance(value, date):
         return value.isoformat(), None
-    if not isinstance(value, str) or not value.strip():
-        return "", _("必填，不能为空。") if not value else _("日期格式不对：应写成 YYYY-MM-DD，如 2026-03-31。")
-    text = value.strip()
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return "", _("必填，不能为空。")
+    if not isinstance(value, str):
+        return "", _("日期格式不对：应写成 YYYY-MM-DD，如 2026-03-31。")
+    text = unicodedata.normalize("NFKC", value).strip()
     if len(text) == 10 and text[4] == "-" and text[7] == "-":
         try:
             return date.fromisoformat(text).isoformat(), None
@@ -149,19 +151,24 @@ def _date(value) -> tuple[str, str | None]:
         return "", _("日期不存在：请检查月份和日（如 2 月没有 30 日）。")
 
 
+def _number_text(value) -> str:
+    """A number as text: numbers formatted exactly, full-width digits (１２３．５) made ASCII."""
+    if isinstance(value, (int, float, Decimal)):
+        return format(Decimal(str(value)), "f")
+    return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else ""
+
+
 def _quantity(value) -> tuple[str, str | None]:
-    if type(value) is str and value.isdigit() and value[0] != "0":
+    if type(value) is str and value.isascii() and value.isdigit() and value[0] != "0" and len(value) <= 15:
         return value, None
     if isinstance(value, bool):
         return "", _("数量不是有效的数字。")
-    if isinstance(value, (int, float, Decimal)):
-        value = format(Decimal(str(value)), "f")
-    text = value.strip() if isinstance(value, str) else ""
+    text = _number_text(value)
     if not text:
         return "", _("必填，不能为空。")
-    match = QUANTITY.fullmatch(text)
+    match = NUMBER.fullmatch(text)
     if not match:
-        if text.startswith("-") and QUANTITY.fullmatch(text[1:]):
+        if text.startswith("-") and NUMBER.fullmatch(text[1:]):
             return "", _("数量必须大于 0，不能为负数。")
         return "", _("数量不是有效的数字。")
     whole, frac = match.group(1), (match.group(2) or "").rstrip("0")
@@ -180,12 +187,10 @@ def _major_units(value, digits: int, currency: str) -> tuple[int, str | None]:
             return int(whole) * 100 + int(frac), None
     if isinstance(value, bool):
         return 0, _("不是有效的金额。")
-    if isinstance(value, (int, float, Decimal)):
-        value = format(Decimal(str(value)), "f")
-    text = value.strip() if isinstance(value, str) else ""
-    match = MAJOR.fullmatch(text)
+    text = _number_text(value)
+    match = NUMBER.fullmatch(text)
     if not match:
-        if text.startswith("-") and MAJOR.fullmatch(text[1:]):
+        if text.startswith("-") and NUMBER.fullmatch(text[1:]):
             return 0, _("金额不能为负数。")
         return 0, _("不是有效的金额：请写成数字（如 123.45），不要带货币符号或千位分隔符。")
     whole, frac = match.group(1), (match.group(2) or "").rstrip("0")

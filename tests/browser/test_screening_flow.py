@@ -181,7 +181,7 @@ def test_partner_user_lands_on_its_portal_and_sees_nothing_else(page, live_serve
         assert response.status == 404, url
         expect(page.locator("#error-page h1")).to_have_text("404 · 页面不存在")
         nav = page.locator("nav .nav-link").all_inner_texts()
-    assert nav[:2] == ["我的公司", "试点项目"], nav
-    assert not {"概览", "伙伴", "筛选"} & set(nav), nav
+        assert nav[:2] == ["我的公司", "试点项目"], nav
+        assert not {"概览", "伙伴", "筛选"} & set(nav), nav
         expect(page.locator("body")).not_to_contain_text("伙伴B")
     snap("not-found")

@@ -15,6 +15,7 @@ from allies.partners import screening, services
 from allies.partners.models import Partner
 from allies.partners.selectors import default_model
 from allies.pilots import services as pilot_services
+from allies.sharing import sales
 
 DEMO_PASSWORD = "allies-demo"
 DEMO_USERS = [
@@ -92,6 +93,7 @@ def load_demo() -> None:
                     if score is not None:
                         screening.rating_set(actor=rater, partner=partner, criterion_code=code, score=score)
             _walk(manager, partner, PATH_TO[stage])
+        _demo_sales(manager)
         for username, role, name, partner_name in DEMO_USERS:
             if role == Role.PARTNER:
                 User.objects.create_user(
@@ -145,6 +147,24 @@ def _demo_pilot(manager, partner) -> None:
     if partner.name != "华联集成":
         pilot_services.review_close(actor=manager, pilot=pilot, decision="expand",
                                     we_learned="联合营销获客成本下降明显", partner_learned="需要更早介入方案设计")
+
+
+def _demo_sales(manager) -> None:
+    """A year of monthly sales for the partners in a pilot or active, so the portal and summaries show data."""
+    today = timezone.localdate()
+    products = {"华联集成": ("智能网关", "行业解决方案"), "远景资本": ("联合投资服务",), "伙伴B": ("软件A", "硬件B")}
+    for name, items in products.items():
+        partner = Partner.objects.get(name=name)
+        rows = []
+        for months_ago in range(12):
+            day = (today.replace(day=1) - timedelta(days=30 * months_ago)).replace(day=15)
+            for i, product in enumerate(items):
+                units = 20 + 3 * (11 - months_ago) + 5 * i
+                rows.append({"external_id": f"DEMO-{day:%Y%m}-{i}", "date": day.isoformat(), "product": product,
+                             "customer": f"客户{months_ago % 4 + 1}", "quantity": units,
+                             "amount": units * 150000, "cost": units * 90000, "currency": "CNY",
+                             "channel": "联合销售"})
+        sales.sales_rows_write(actor=manager, partner=partner, rows=rows)
 
 
 def print_logins() -> None:

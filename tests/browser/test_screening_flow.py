@@ -173,7 +173,7 @@ def test_partner_user_lands_on_its_portal_and_sees_nothing_else(page, live_serve
     expect(page.locator("body")).not_to_contain_text("伙伴B")
     nav = page.locator("nav .nav-link").all_inner_texts()
     assert nav[:2] == ["我的公司", "试点项目"], nav
-    assert not {"概览", "伙伴", "筛选"} & set(nav), nav
+    assert not {"概览", "伙伴", "伙伴筛选"} & set(nav), nav
     snap("portal")
 
     for url in ("/partners/", f"/partners/{partner_b.pk}/", f"/partners/{partner_a.pk}/", "/screening/"):
@@ -182,6 +182,6 @@ def test_partner_user_lands_on_its_portal_and_sees_nothing_else(page, live_serve
         expect(page.locator("#error-page h1")).to_have_text("404 · 页面不存在")
         nav = page.locator("nav .nav-link").all_inner_texts()
         assert nav[:2] == ["我的公司", "试点项目"], nav
-        assert not {"概览", "伙伴", "筛选"} & set(nav), nav
+        assert not {"概览", "伙伴", "伙伴筛选"} & set(nav), nav
         expect(page.locator("body")).not_to_contain_text("伙伴B")
     snap("not-found")

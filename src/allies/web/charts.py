@@ -76,7 +76,7 @@ def lines(x_labels: list[str], series: list[tuple[str, list[float | None]]], tit
 
 
 def bars(x_labels: list[str], series: list[tuple[str, list[float | None]]], title: str = "") -> str:
-    chart = pygal.Bar(width=720, height=300, title=title, legend_at_bottom=True, **OPTIONS)
+    chart = pygal.Bar(width=720, height=300, title=title, legend_at_bottom=True, truncate_label=-1, **OPTIONS)
     chart.x_labels = x_labels
     for name, values in series:
         chart.add(name, values)

@@ -8,7 +8,7 @@ INTERNAL_NAV = [
     (_("概览"), [("home", _("概览"))]),
     (_("伙伴"), [("partners:list", _("伙伴列表")), ("partners:pipeline", _("合作阶段")),
                 ("readiness:list", _("自我评估"))]),
-    (_("筛选"), [("screening:ranking", _("筛选排名")), ("screening:models", _("筛选模型")),
+    (_("伙伴筛选"), [("screening:ranking", _("筛选排名")), ("screening:models", _("筛选模型")),
                 ("screening:runs", _("筛选记录"))]),
     (_("尽调与试点"), [("diligence:list", _("尽职调查")), ("pilots:list", _("试点项目"))]),
     (_("数据共享"), [("sales:list", _("销售数据")), ("sales:sharing", _("共享级别")),

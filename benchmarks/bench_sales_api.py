@@ -442,7 +442,8 @@ def bench_database(kind: str, args, workdir: Path, csv_path: Path | None) -> dic
                     runs[target].append(r)
                     print(f"{workload:<8} {target:<7} run {i + 1}: {r['rps']:8.1f} req/s  p99 {r['p99']:7.1f} ms"
                           f"  ({r['requests']} requests, non-2xx {r['non2xx']}"
-                          f"{', socket errors ' + r['socket_errors'] if r['socket_errors'] else ''})", flush=True)
+                          f"{', socket errors ' + r['socket_errors'] if r['socket_errors'] else ''}; load {load_average()})",
+                          flush=True)
             result[workload] = runs
     finally:
         for server in servers:

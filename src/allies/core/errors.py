@@ -17,7 +17,6 @@ class ErrorCode(StrEnum):
     IMPORT_INVALID = "import_invalid"
     FILE_UNREADABLE = "file_unreadable"
     INVALID_STAGE_CHANGE = "invalid_stage_change"
-    INVALID_WEIGHTS = "invalid_weights"
     INVALID_AHP = "invalid_ahp_matrix"
     INVALID_RATING = "invalid_rating"
     INVALID_MODEL = "invalid_screening_model"

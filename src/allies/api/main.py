@@ -84,12 +84,18 @@ def on_unexpected(request, exc):
     return api.create_response(request, error_body(ErrorCode.SERVER_ERROR, _("服务器内部错误。")), status=500)
 
 
+from allies.agreements.api import router as agreements_router  # noqa: E402
 from allies.diligence.api import router as diligence_router  # noqa: E402
+from allies.ecosystem.api import router as ecosystem_router  # noqa: E402
+from allies.governance.api import router as governance_router  # noqa: E402
+from allies.knowledge.api import router as knowledge_router  # noqa: E402
+from allies.monitoring.api import router as monitoring_router  # noqa: E402
 from allies.partners.api import router as partners_router  # noqa: E402
 from allies.partners.screening_api import router as screening_router  # noqa: E402
 from allies.pilots.api import router as pilots_router  # noqa: E402
 from allies.sharing.api_accounts import router as accounts_router  # noqa: E402
 from allies.sharing.api_sales import router as sales_router  # noqa: E402
+from allies.settlements.api import router as settlements_router  # noqa: E402
 from allies.sharing.api_tokens import router as tokens_router  # noqa: E402
 
 api.add_router("/v1/", partners_router)
@@ -99,3 +105,9 @@ api.add_router("/v1/pilots/", pilots_router)
 api.add_router("/v1/", sales_router)
 api.add_router("/v1/", accounts_router)
 api.add_router("/v1/", tokens_router)
+api.add_router("/v1/", agreements_router)
+api.add_router("/v1/", settlements_router)
+api.add_router("/v1/", governance_router)
+api.add_router("/v1/", monitoring_router)
+api.add_router("/v1/", ecosystem_router)
+api.add_router("/v1/", knowledge_router)

@@ -16,6 +16,15 @@ from allies.partners.models import Partner
 from allies.partners.selectors import default_model
 from allies.pilots import services as pilot_services
 from allies.sharing import sales
+from allies.agreements import demo as agreements_demo
+from allies.settlements import demo as settlements_demo
+from allies.governance import demo as governance_demo
+from allies.monitoring import demo as monitoring_demo
+from allies.ecosystem import demo as ecosystem_demo
+from allies.knowledge import demo as knowledge_demo
+
+# The later stages' demo data, in lifecycle order; each module's load() adds its own rows.
+STAGE_DEMOS = [agreements_demo, settlements_demo, governance_demo, monitoring_demo, ecosystem_demo, knowledge_demo]
 
 DEMO_PASSWORD = "allies-demo"
 DEMO_USERS = [
@@ -100,6 +109,9 @@ def load_demo() -> None:
                     username=username, password=DEMO_PASSWORD, first_name=name, role=role, is_demo=True,
                     partner=Partner.objects.get(name=partner_name),
                 )
+        partners = {p.name: p for p in Partner.objects.all()}
+        for stage_demo in STAGE_DEMOS:
+            stage_demo.load(manager=manager, partners=partners)
 
 
 def _walk(manager, partner, path: list[str]) -> None:

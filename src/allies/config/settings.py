@@ -62,6 +62,12 @@ INSTALLED_APPS = [
     "allies.diligence",
     "allies.pilots",
     "allies.sharing",
+    "allies.agreements",
+    "allies.settlements",
+    "allies.governance",
+    "allies.monitoring",
+    "allies.ecosystem",
+    "allies.knowledge",
     "allies.web",
 ]
 

@@ -18,4 +18,10 @@ urlpatterns = [
     path("sales/", include(("allies.sharing.urls_sales", "sales"))),
     path("customers/", include(("allies.sharing.urls_accounts", "accounts"))),
     path("tokens/", include(("allies.sharing.urls_tokens", "tokens"))),
+    path("agreements/", include(("allies.agreements.urls", "agreements"))),
+    path("settlements/", include(("allies.settlements.urls", "settlements"))),
+    path("governance/", include(("allies.governance.urls", "governance"))),
+    path("monitoring/", include(("allies.monitoring.urls", "monitoring"))),
+    path("ecosystem/", include(("allies.ecosystem.urls", "ecosystem"))),
+    path("knowledge/", include(("allies.knowledge.urls", "knowledge"))),
 ]

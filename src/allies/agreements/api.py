@@ -1,0 +1,5 @@
+"""REST endpoints of agreements (mounted under /api/v1/ by allies.api.main)."""
+
+from ninja import Router
+
+router = Router(tags=["agreements"])

@@ -1,0 +1,3 @@
+"""Web pages of ecosystem (included by allies.web.urls under the "ecosystem" namespace)."""
+
+urlpatterns: list = []

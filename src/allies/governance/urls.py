@@ -1,0 +1,3 @@
+"""Web pages of governance (included by allies.web.urls under the "governance" namespace)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Web pages of knowledge (included by allies.web.urls under the "knowledge" namespace)."""
+
+urlpatterns: list = []

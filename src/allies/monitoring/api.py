@@ -1,0 +1,5 @@
+"""REST endpoints of monitoring (mounted under /api/v1/ by allies.api.main)."""
+
+from ninja import Router
+
+router = Router(tags=["monitoring"])

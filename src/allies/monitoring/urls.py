@@ -1,0 +1,3 @@
+"""Web pages of monitoring (included by allies.web.urls under the "monitoring" namespace)."""
+
+urlpatterns: list = []

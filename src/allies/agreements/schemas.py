@@ -1,0 +1,231 @@
+"""API schemas for agreements, their parties, clauses, IP register, versions, completeness and deadlines."""
+
+from datetime import date, datetime
+
+from ninja import Field, Schema
+
+from allies.api.schemas import DbId, StrictIn
+
+TEXT = Field(None, max_length=20_000)
+
+
+class PartyIn(StrictIn):
+    partner_id: DbId
+    role: str = Field("", max_length=100)
+    rights: str = Field("", max_length=20_000)
+    obligations: str = Field("", max_length=20_000)
+
+
+class DisputeStepIn(StrictIn):
+    method: str = Field(..., description="negotiation (协商), mediation (调解), arbitration (仲裁) or litigation (诉讼)")
+    body: str = Field("", max_length=200, description="The arbitration body or the court; required for those two")
+    days: int | None = Field(None, ge=1, le=3650, description="Days allowed for this step")
+
+
+class AgreementFields(StrictIn):
+    code: str | None = Field(None, max_length=40, description="Default: AL-<year>-<n>")
+    cooperation_models: list[str] | None = Field(
+        None, description="joint_sales, joint_marketing, joint_rnd, supply_chain, channel (several allowed)")
+    start_date: date | None = None
+    end_date: date | None = None
+    auto_renew: bool | None = None
+    renewal_months: int | None = Field(None, ge=1, le=120)
+    notice_days: int | None = Field(None, ge=0, le=3650)
+    currency: str | None = Field(None, max_length=3)
+    rounding: str | None = Field(None, description="half_up, half_even or down")
+    scope: str | None = TEXT
+    goals: str | None = TEXT
+    our_rights: str | None = TEXT
+    our_obligations: str | None = TEXT
+    revenue_cost_terms: str | None = TEXT
+    ip_terms: str | None = TEXT
+    termination_conditions: str | None = TEXT
+    customer_handover: str | None = TEXT
+    data_migration: str | None = TEXT
+    parties: list[PartyIn] | None = Field(None, description="The partner parties (we are always a party)")
+    dispute_steps: list[DisputeStepIn] | None = Field(None, description="The dispute path, in order")
+
+
+class AgreementIn(AgreementFields):
+    title: str = Field(..., max_length=200)
+
+
+class AgreementPatch(AgreementFields):
+    title: str | None = Field(None, max_length=200)
+    reason: str = Field("", max_length=2000, description="Required once signed: the change is an amendment")
+
+
+class TransitionIn(StrictIn):
+    to_status: str = Field(..., description="in_review, draft (back from review), signed, expired or terminated")
+    reason: str = Field("", max_length=2000, description="Required to terminate")
+
+
+class IpAssetIn(StrictIn):
+    name: str = Field(..., max_length=200)
+    kind: str = Field("other", description="patent, trademark, copyright, software, trade_secret, data, other")
+    owner: str = Field("", description="us, partner (with owner_partner_id) or joint; empty = not stated")
+    owner_partner_id: DbId | None = None
+    usage: dict[str, str] = Field(default_factory=dict,
+                                  description='Party ("us" or a partner id) -> none, internal, non_exclusive, '
+                                              'exclusive or full')
+    confidentiality: str = Field("confidential", description="public, internal, confidential or secret")
+    note: str = Field("", max_length=20_000)
+    reason: str = Field("", max_length=2000, description="Required once signed (amendment)")
+
+
+class IpAssetPatch(StrictIn):
+    name: str | None = Field(None, max_length=200)
+    kind: str | None = None
+    owner: str | None = None
+    owner_partner_id: DbId | None = None
+    usage: dict[str, str] | None = None
+    confidentiality: str | None = None
+    note: str | None = Field(None, max_length=20_000)
+    reason: str = Field("", max_length=2000)
+
+
+class PartyOut(Schema):
+    partner_id: int
+    partner: str
+    role: str
+    rights: str
+    obligations: str
+
+
+class DisputeStepOut(Schema):
+    method: str
+    body: str
+    days: int | None
+
+
+class IpAssetOut(Schema):
+    id: int
+    agreement_id: int
+    name: str
+    kind: str
+    owner: str
+    owner_partner_id: int | None
+    usage: dict[str, str]
+    confidentiality: str
+    note: str
+
+
+class MissingOut(Schema):
+    key: str
+    label: str
+    area: str
+    message: str
+    required: bool
+
+
+class CompletenessOut(Schema):
+    complete: bool
+    items: list[MissingOut]
+
+
+class DeadlineOut(Schema):
+    agreement_id: int
+    code: str
+    title: str
+    kind: str
+    date: date
+    days_left: int
+
+
+class AgreementOut(Schema):
+    id: int
+    code: str
+    title: str
+    status: str
+    cooperation_models: list[str]
+    partners: list[PartyOut]
+    start_date: date | None
+    end_date: date | None
+    auto_renew: bool
+    renewal_months: int | None
+    notice_days: int
+    currency: str
+    rounding: str
+    signed_at: datetime | None
+    status_changed_at: datetime | None
+    status_reason: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class ClauseOut(Schema):
+    area: str
+    label: str
+    text: str
+
+
+class StatusChangeOut(Schema):
+    from_status: str
+    to_status: str
+    reason: str
+    changed_by: str
+    changed_at: datetime
+
+
+class ScanOut(Schema):
+    id: int
+    original_name: str
+    size: int
+    content_type: str
+    uploaded_at: datetime
+
+
+class AgreementDetailOut(AgreementOut):
+    scope: str
+    goals: str
+    our_rights: str
+    our_obligations: str
+    revenue_cost_terms: str
+    ip_terms: str
+    termination_conditions: str
+    customer_handover: str
+    data_migration: str
+    dispute_steps: list[DisputeStepOut]
+    ip_assets: list[IpAssetOut]
+    clauses: list[ClauseOut]
+    deadlines: list[DeadlineOut]
+    status_history: list[StatusChangeOut]
+    scans: list[ScanOut]
+    version: int
+    completeness: CompletenessOut | None = Field(None, description="Staff only")
+
+
+class AgreementPage(Schema):
+    count: int
+    items: list[AgreementOut]
+
+
+class VersionOut(Schema):
+    number: int
+    kind: str
+    note: str
+    created_by: str
+    created_at: datetime
+
+
+class VersionDetailOut(VersionOut):
+    snapshot: dict
+
+
+class DiffLineOut(Schema):
+    op: str
+    text: str
+
+
+class ChangeOut(Schema):
+    key: str
+    label: str
+    old: str
+    new: str
+    lines: list[DiffLineOut]
+
+
+class DiffOut(Schema):
+    from_version: int
+    to_version: int
+    changes: list[ChangeOut]

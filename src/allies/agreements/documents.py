@@ -67,7 +67,7 @@ def _styled_document(lang: str):
 
 
 def _our_name() -> str:
-    return getattr(settings, "ALLIES_COMPANY_NAME", "") or _("我方")
+    return getattr(settings, "ALLIES_COMPANY_NAME", "") or _("本公司")
 
 
 def _table(document, header: list[str], rows: list[list[str]]) -> None:
@@ -98,7 +98,7 @@ def render(agreement: Agreement, *, lang: str = "zh-hans") -> bytes:
         if agreement.status != "signed":
             document.add_paragraph(_("本文件由系统根据协议数据生成，供法务审阅；以双方签署的文本为准。"))
 
-        document.add_heading(_("协议方"), level=1)
+        document.add_heading(_("各协议方"), level=1)
         rows = [[_our_name(), _("我方"), ""]]
         rows += [[link.partner.name, link.role or _("伙伴方"), ""] for link in
                  agreement.party_links.select_related("partner")]

@@ -128,6 +128,8 @@ def _walk(manager, partner, path: list[str]) -> None:
                 diligence.case_conclude(actor=manager, case=case, verdict="go", summary="财务、法律、市场、技术均无重大问题")
             continue
         if stage == "pilot":
+            if "active" in path:  # the stage gate: into active only with a signed agreement
+                agreements_demo.signed_agreement(manager=manager, partner=partner)
             _demo_pilot(manager, partner)
             continue
         partner.refresh_from_db()

@@ -8,8 +8,9 @@ cooperation with the spec's three KPIs, records a measurement, and closes the pi
 a review that makes the candidate an active partner. The partner's timeline then shows
 the whole path.
 
-Everything happens through the pages; only the starting users and partner are made in
-the database.
+Everything happens through the pages; only the starting users and partner, and the
+signed alliance agreement the stage gate requires before full cooperation, are made in the
+database (the agreement pages have their own browser test, test_agreement_flow.py).
 """
 
 import importlib
@@ -59,6 +60,15 @@ def candidate(db):
     from allies.partners.models import Partner
 
     return Partner.objects.create(name=PARTNER, industry="数据服务", region="上海", resources=["data", "channel"])
+
+
+def sign_agreement(manager, partner):
+    from allies.agreements import services
+    from tests.agreements.conftest import complete_data
+
+    agreement = services.agreement_create(actor=manager, data=complete_data(partner))
+    services.agreement_transition(actor=manager, agreement=agreement, to_status="in_review")
+    services.agreement_transition(actor=manager, agreement=agreement, to_status="signed")
 
 
 def test_candidate_walks_from_self_assessment_gap_through_diligence_and_pilot_to_review(
@@ -250,7 +260,8 @@ def test_candidate_walks_from_self_assessment_gap_through_diligence_and_pilot_to
     expect(latest).to_contain_text(f"启动试点“{PILOT}”")
     expect(latest.locator(".badge")).to_have_count(0)  # no "越过规则" flag
 
-    # 6. The closing review: expand to a full agreement.
+    # 6. The closing review: expand to a full agreement, which the parties have signed by now.
+    sign_agreement(manager, candidate)
     page.goto(pilot_url)
     review = page.locator("#review-card")
     review.get_by_label("扩大为正式合作").check()

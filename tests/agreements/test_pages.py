@@ -165,3 +165,16 @@ def test_deadline_reminders_on_the_list_and_detail(staff, make_agreement, partne
     detail = parse(staff.get(reverse("agreements:detail", args=[soon.pk])).content.decode())
     kinds = [d.attrs["data-kind"] for d in detail.find_all(class_="deadline")]
     assert kinds == ["notice", "end"]
+
+
+def test_partner_portal_lists_the_agreements_and_their_deadlines(make_agreement, partner_a, partner_b, manager,
+                                                                 client_for, partner_user):
+    today = timezone.localdate()
+    mine = make_agreement(partner_a, start_date=today - timedelta(days=300), end_date=today + timedelta(days=30),
+                          notice_days=10)
+    sign(manager, mine)
+    make_agreement(partner_b, title="伙伴B 专属协议")
+    doc = parse(client_for(partner_user).get(reverse("portal:home")).content.decode())
+    card = doc.by_id("portal-agreements")
+    assert mine.code in card.squashed and "伙伴B 专属协议" not in card.squashed
+    assert [d.attrs["data-kind"] for d in card.find_all(class_="deadline")] == ["notice", "end"]

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from allies.agreements.selectors import agreements_for_partner, upcoming_deadlines
 from allies.core.scoping import get_visible, restrict
 from allies.partners.models import Contact, Partner
 from allies.pilots.selectors import pilots_for_partner
@@ -50,6 +51,11 @@ def portal_home(request):
         "partner": partner,
         "contacts": restrict(Contact.objects.filter(partner=partner), user),
         "pilots": list(restrict(pilots_for_partner(partner), user)[:10]),
+        "agreements": list(restrict(agreements_for_partner(partner), user)[:10]),
+        "agreement_deadlines": [
+            {"d": d, "days_left": d.days_left(today)}
+            for d in upcoming_deadlines(today=today, within_days=60,
+                                        agreements=restrict(agreements_for_partner(partner), user))],
         "recent_sales": list(sales.sales_rows(user, partner_id=partner.pk)[:10]),
         "sales_chart": chart,
         "uploads": list(sales.sales_imports(user)[:5]),

@@ -133,11 +133,12 @@ def _lines(area: str, agreement: Agreement) -> list[str]:
         add(_("我方权利"), agreement.our_rights)
         add(_("我方义务"), agreement.our_obligations)
         for link in agreement.party_links.select_related("partner"):
-            who = link.partner.name + (f"（{link.role}）" if link.role else "")
+            who = _("{name}（{role}）").format(name=link.partner.name, role=link.role) if link.role \
+                else link.partner.name
             add(_("{party}的权利").format(party=who), link.rights)
             add(_("{party}的义务").format(party=who), link.obligations)
     elif area == ClauseArea.REVENUE_COST:
-        add(_("收益分配与成本分摊"), agreement.revenue_cost_terms)
+        add(_("分配约定"), agreement.revenue_cost_terms)
         add(_("舍入方式"), agreement.get_rounding_display())
         add(_("币种"), agreement.currency)
     elif area == ClauseArea.IP:

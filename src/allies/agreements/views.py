@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from allies.agreements import completeness, documents, scans, services
@@ -36,11 +37,11 @@ from allies.pilots.forms import apply_errors
 
 REMINDER_DAYS = 60
 ACTION_LABELS = {
-    AgreementStatus.IN_REVIEW: _("提交审核"),
-    AgreementStatus.DRAFT: _("退回草拟"),
-    AgreementStatus.SIGNED: _("确认签署"),
-    AgreementStatus.EXPIRED: _("标记为已到期"),
-    AgreementStatus.TERMINATED: _("终止协议"),
+    AgreementStatus.IN_REVIEW: gettext_lazy("提交审核"),
+    AgreementStatus.DRAFT: gettext_lazy("退回草拟"),
+    AgreementStatus.SIGNED: gettext_lazy("确认签署"),
+    AgreementStatus.EXPIRED: gettext_lazy("标记为已到期"),
+    AgreementStatus.TERMINATED: gettext_lazy("终止协议"),
 }
 
 

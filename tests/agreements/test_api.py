@@ -99,3 +99,13 @@ def test_scan_upload_refuses_other_types_and_drafts(as_user, manager, agreement)
     exe = SimpleUploadedFile("scan.exe", b"MZ\x90\x00", content_type="application/octet-stream")
     assert_error(client.post(f"{URL}/{agreement.pk}/scans", {"file": exe}), 422, "invalid_file")
     assert Agreement.objects.get(pk=agreement.pk).scans.count() == 0
+
+
+def test_nul_characters_are_refused_by_field(as_user, manager, agreement):
+    client = as_user(manager)
+    refused = assert_error(call(client, "PATCH", f"{URL}/{agreement.pk}", {"goals": "新目标", "reason": "x\x00"}),
+                           422, "validation_error")
+    assert {e["field"] for e in refused["details"]["errors"]} == {"reason"}
+    refused = assert_error(call(client, "PATCH", f"{URL}/{agreement.pk}", {"scope": "a\x00b"}), 422)
+    assert refused["details"]["errors"][0]["field"] == "scope"
+    assert client.get(URL, {"q": "\x00"}).status_code == 200

@@ -40,6 +40,8 @@ class Deadline:
 
 def agreement_list(*, user, q: str = "", status: str = "", partner_id: int | None = None) -> QuerySet:
     qs = restrict(Agreement.objects.all(), user)
+    q = q.replace("\x00", "")
+    status = status.replace("\x00", "")
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(code__icontains=q) | Q(scope__icontains=q))
     if status:

@@ -22,7 +22,13 @@ from allies.agreements.models import (
     SignedScan,
     StatusChange,
 )
-from allies.agreements.validation import clean_agreement, clean_dispute_steps, clean_ip_asset, clean_parties
+from allies.agreements.validation import (
+    clean_agreement,
+    clean_dispute_steps,
+    clean_ip_asset,
+    clean_parties,
+    clean_reason,
+)
 from allies.agreements.versions import snapshot
 from allies.core.audit import acting_as
 from allies.core.errors import DomainError, ErrorCode
@@ -135,6 +141,7 @@ def _incomplete_error(missing, *, action: str) -> DomainError:
 def _change(actor, agreement: Agreement, reason: str, apply) -> Agreement:
     """Apply a change of terms under a row lock; keep a version when something changed."""
     require_writer(actor)
+    reason = clean_reason(reason)
     kind = _require_changeable(agreement, reason)
     with transaction.atomic(), acting_as(actor):
         locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
@@ -194,7 +201,7 @@ def agreement_transition(*, actor, agreement: Agreement, to_status: str, reason:
     terminating needs a reason.
     """
     require_writer(actor)
-    reason = (reason or "").strip()
+    reason = clean_reason(reason)
     allowed = TRANSITIONS.get(agreement.status, ())
     if to_status not in AgreementStatus.values:
         problems = Problems()

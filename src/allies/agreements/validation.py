@@ -39,6 +39,9 @@ def _choices_text(enum) -> str:
 
 def _text(raw, key: str, label, problems: Problems, *, limit: int = TEXT_LIMIT, required: bool = False) -> str:
     value = "" if raw is None else str(raw).strip()
+    if "\x00" in value:
+        problems.add(key, value.replace("\x00", "\\0"), _("含有不允许的空字符（NUL）。"), label=label)
+        return ""
     if required and not value:
         problems.add(key, value, _("不能为空。"), label=label)
     elif len(value) > limit:
@@ -214,3 +217,11 @@ def clean_ip_asset(data: dict, problems: Problems, *, party_ids: set[int], curre
     if "note" in data:
         out["note"] = _text(data.get("note"), "note", label_of(IpAsset, "note"), problems)
     return out
+
+
+def clean_reason(raw, *, key: str = "reason") -> str:
+    """A reason (amendment, status change) of at most 2,000 characters; DomainError otherwise."""
+    problems = Problems()
+    value = _text(raw, key, _("原因"), problems, limit=2000)
+    problems.raise_if_any()
+    return value

@@ -20,16 +20,16 @@ from allies.agreements.schemas import (
     AgreementIn,
     AgreementPage,
     AgreementPatch,
-    CompletenessOut,
-    DeadlineOut,
-    DiffOut,
-    IpAssetIn,
-    IpAssetOut,
-    IpAssetPatch,
-    ScanOut,
-    TransitionIn,
-    VersionDetailOut,
-    VersionOut,
+    AgreementCompletenessOut,
+    AgreementDeadlineOut,
+    AgreementDiffOut,
+    AgreementIpAssetIn,
+    AgreementIpAssetOut,
+    AgreementIpAssetPatch,
+    AgreementScanOut,
+    AgreementTransitionIn,
+    AgreementVersionDetailOut,
+    AgreementVersionOut,
 )
 from allies.agreements.selectors import agreement_deadlines, agreement_list, clause_text, upcoming_deadlines
 from allies.agreements.versions import diff
@@ -124,7 +124,7 @@ class DeadlineFilters(Schema):
     within_days: int = 60
 
 
-@router.get("/agreements/deadlines", response={200: list[DeadlineOut], **errors(401)},
+@router.get("/agreements/deadlines", response={200: list[AgreementDeadlineOut], **errors(401)},
             summary="End-of-term and notice deadlines of signed agreements within the next days")
 def list_deadlines(request, filters: Query[DeadlineFilters]):
     today = timezone.localdate()
@@ -158,14 +158,14 @@ def delete_agreement(request, agreement_id: DbId):
 
 @router.post("/agreements/{agreement_id}/status", response={200: AgreementDetailOut, **errors(401, 403, 404, 409)},
              summary="Move the status: draft -> in_review -> signed -> expired/terminated (signing checks completeness)")
-def change_status(request, agreement_id: DbId, payload: TransitionIn):
+def change_status(request, agreement_id: DbId, payload: AgreementTransitionIn):
     agreement = _agreement(request, agreement_id)
     services.agreement_transition(actor=request.auth, agreement=agreement, to_status=payload.to_status,
                                   reason=payload.reason)
     return detail_out(agreement, request.auth)
 
 
-@router.get("/agreements/{agreement_id}/completeness", response={200: CompletenessOut, **errors(401, 403, 404)},
+@router.get("/agreements/{agreement_id}/completeness", response={200: AgreementCompletenessOut, **errors(401, 403, 404)},
             summary="What the agreement still lacks; required items block signing")
 def get_completeness(request, agreement_id: DbId):
     agreement = _agreement(request, agreement_id)
@@ -178,7 +178,7 @@ def version_out(v: AgreementVersion) -> dict:
             "created_at": v.created_at, "snapshot": v.snapshot}
 
 
-@router.get("/agreements/{agreement_id}/versions", response={200: list[VersionOut], **errors(401, 403, 404)},
+@router.get("/agreements/{agreement_id}/versions", response={200: list[AgreementVersionOut], **errors(401, 403, 404)},
             summary="The agreement's versions, newest first")
 def list_versions(request, agreement_id: DbId):
     agreement = _agreement(request, agreement_id)
@@ -186,7 +186,7 @@ def list_versions(request, agreement_id: DbId):
     return [version_out(v) for v in agreement.versions.select_related("created_by")]
 
 
-@router.get("/agreements/{agreement_id}/versions/{number}", response={200: VersionDetailOut, **errors(401, 403, 404)},
+@router.get("/agreements/{agreement_id}/versions/{number}", response={200: AgreementVersionDetailOut, **errors(401, 403, 404)},
             summary="One version with its JSON snapshot")
 def get_version(request, agreement_id: DbId, number: DbId):
     agreement = _agreement(request, agreement_id)
@@ -199,7 +199,7 @@ class DiffQuery(Schema):
     to_version: DbId | None = None
 
 
-@router.get("/agreements/{agreement_id}/diff", response={200: DiffOut, **errors(401, 403, 404)},
+@router.get("/agreements/{agreement_id}/diff", response={200: AgreementDiffOut, **errors(401, 403, 404)},
             summary="A readable diff between two versions (default: the latest against the one before)")
 def diff_versions(request, agreement_id: DbId, query: Query[DiffQuery]):
     agreement = _agreement(request, agreement_id)
@@ -215,9 +215,9 @@ def diff_versions(request, agreement_id: DbId, query: Query[DiffQuery]):
     return {"from_version": from_number, "to_version": to_number, "changes": [c.as_dict() for c in changes]}
 
 
-@router.post("/agreements/{agreement_id}/ip-assets", response={201: IpAssetOut, **errors(401, 403, 404, 409)},
+@router.post("/agreements/{agreement_id}/ip-assets", response={201: AgreementIpAssetOut, **errors(401, 403, 404, 409)},
              summary="Add an asset to the IP register (a new version)")
-def add_ip_asset(request, agreement_id: DbId, payload: IpAssetIn):
+def add_ip_asset(request, agreement_id: DbId, payload: AgreementIpAssetIn):
     agreement = _agreement(request, agreement_id)
     data = payload.dict()
     reason = data.pop("reason")
@@ -225,8 +225,8 @@ def add_ip_asset(request, agreement_id: DbId, payload: IpAssetIn):
 
 
 @router.patch("/agreements/{agreement_id}/ip-assets/{asset_id}",
-              response={200: IpAssetOut, **errors(401, 403, 404, 409)}, summary="Change an IP asset")
-def update_ip_asset(request, agreement_id: DbId, asset_id: DbId, payload: IpAssetPatch):
+              response={200: AgreementIpAssetOut, **errors(401, 403, 404, 409)}, summary="Change an IP asset")
+def update_ip_asset(request, agreement_id: DbId, asset_id: DbId, payload: AgreementIpAssetPatch):
     asset = _asset(request, _agreement(request, agreement_id), asset_id)
     data = payload.dict(exclude_unset=True)
     reason = data.pop("reason", "")
@@ -255,7 +255,7 @@ def get_document(request, agreement_id: DbId, query: Query[DocumentQuery]):
     return response
 
 
-@router.post("/agreements/{agreement_id}/scans", response={201: ScanOut, **errors(401, 403, 404, 409, 413)},
+@router.post("/agreements/{agreement_id}/scans", response={201: AgreementScanOut, **errors(401, 403, 404, 409, 413)},
              summary="Attach the signed scan (PDF, PNG or JPEG)")
 def upload_scan(request, agreement_id: DbId, file: File[UploadedFile]):
     agreement = _agreement(request, agreement_id)

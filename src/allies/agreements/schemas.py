@@ -9,14 +9,14 @@ from allies.api.schemas import DbId, StrictIn
 TEXT = Field(None, max_length=20_000)
 
 
-class PartyIn(StrictIn):
+class AgreementPartyIn(StrictIn):
     partner_id: DbId
     role: str = Field("", max_length=100)
     rights: str = Field("", max_length=20_000)
     obligations: str = Field("", max_length=20_000)
 
 
-class DisputeStepIn(StrictIn):
+class AgreementDisputeStepIn(StrictIn):
     method: str = Field(..., description="negotiation (协商), mediation (调解), arbitration (仲裁) or litigation (诉讼)")
     body: str = Field("", max_length=200, description="The arbitration body or the court; required for those two")
     days: int | None = Field(None, ge=1, le=3650, description="Days allowed for this step")
@@ -42,8 +42,8 @@ class AgreementFields(StrictIn):
     termination_conditions: str | None = TEXT
     customer_handover: str | None = TEXT
     data_migration: str | None = TEXT
-    parties: list[PartyIn] | None = Field(None, description="The partner parties (we are always a party)")
-    dispute_steps: list[DisputeStepIn] | None = Field(None, description="The dispute path, in order")
+    parties: list[AgreementPartyIn] | None = Field(None, description="The partner parties (we are always a party)")
+    dispute_steps: list[AgreementDisputeStepIn] | None = Field(None, description="The dispute path, in order")
 
 
 class AgreementIn(AgreementFields):
@@ -55,12 +55,12 @@ class AgreementPatch(AgreementFields):
     reason: str = Field("", max_length=2000, description="Required once signed: the change is an amendment")
 
 
-class TransitionIn(StrictIn):
+class AgreementTransitionIn(StrictIn):
     to_status: str = Field(..., description="in_review, draft (back from review), signed, expired or terminated")
     reason: str = Field("", max_length=2000, description="Required to terminate")
 
 
-class IpAssetIn(StrictIn):
+class AgreementIpAssetIn(StrictIn):
     name: str = Field(..., max_length=200)
     kind: str = Field("other", description="patent, trademark, copyright, software, trade_secret, data, other")
     owner: str = Field("", description="us, partner (with owner_partner_id) or joint; empty = not stated")
@@ -73,7 +73,7 @@ class IpAssetIn(StrictIn):
     reason: str = Field("", max_length=2000, description="Required once signed (amendment)")
 
 
-class IpAssetPatch(StrictIn):
+class AgreementIpAssetPatch(StrictIn):
     name: str | None = Field(None, max_length=200)
     kind: str | None = None
     owner: str | None = None
@@ -84,7 +84,7 @@ class IpAssetPatch(StrictIn):
     reason: str = Field("", max_length=2000)
 
 
-class PartyOut(Schema):
+class AgreementPartyOut(Schema):
     partner_id: int
     partner: str
     role: str
@@ -92,13 +92,13 @@ class PartyOut(Schema):
     obligations: str
 
 
-class DisputeStepOut(Schema):
+class AgreementDisputeStepOut(Schema):
     method: str
     body: str
     days: int | None
 
 
-class IpAssetOut(Schema):
+class AgreementIpAssetOut(Schema):
     id: int
     agreement_id: int
     name: str
@@ -110,7 +110,7 @@ class IpAssetOut(Schema):
     note: str
 
 
-class MissingOut(Schema):
+class AgreementMissingOut(Schema):
     key: str
     label: str
     area: str
@@ -118,12 +118,12 @@ class MissingOut(Schema):
     required: bool
 
 
-class CompletenessOut(Schema):
+class AgreementCompletenessOut(Schema):
     complete: bool
-    items: list[MissingOut]
+    items: list[AgreementMissingOut]
 
 
-class DeadlineOut(Schema):
+class AgreementDeadlineOut(Schema):
     agreement_id: int
     code: str
     title: str
@@ -138,7 +138,7 @@ class AgreementOut(Schema):
     title: str
     status: str
     cooperation_models: list[str]
-    partners: list[PartyOut]
+    partners: list[AgreementPartyOut]
     start_date: date | None
     end_date: date | None
     auto_renew: bool
@@ -153,13 +153,13 @@ class AgreementOut(Schema):
     updated_at: datetime
 
 
-class ClauseOut(Schema):
+class AgreementClauseOut(Schema):
     area: str
     label: str
     text: str
 
 
-class StatusChangeOut(Schema):
+class AgreementStatusChangeOut(Schema):
     from_status: str
     to_status: str
     reason: str
@@ -167,7 +167,7 @@ class StatusChangeOut(Schema):
     changed_at: datetime
 
 
-class ScanOut(Schema):
+class AgreementScanOut(Schema):
     id: int
     original_name: str
     size: int
@@ -185,14 +185,14 @@ class AgreementDetailOut(AgreementOut):
     termination_conditions: str
     customer_handover: str
     data_migration: str
-    dispute_steps: list[DisputeStepOut]
-    ip_assets: list[IpAssetOut]
-    clauses: list[ClauseOut]
-    deadlines: list[DeadlineOut]
-    status_history: list[StatusChangeOut]
-    scans: list[ScanOut]
+    dispute_steps: list[AgreementDisputeStepOut]
+    ip_assets: list[AgreementIpAssetOut]
+    clauses: list[AgreementClauseOut]
+    deadlines: list[AgreementDeadlineOut]
+    status_history: list[AgreementStatusChangeOut]
+    scans: list[AgreementScanOut]
     version: int
-    completeness: CompletenessOut | None = Field(None, description="Staff only")
+    completeness: AgreementCompletenessOut | None = Field(None, description="Staff only")
 
 
 class AgreementPage(Schema):
@@ -200,7 +200,7 @@ class AgreementPage(Schema):
     items: list[AgreementOut]
 
 
-class VersionOut(Schema):
+class AgreementVersionOut(Schema):
     number: int
     kind: str
     note: str
@@ -208,24 +208,24 @@ class VersionOut(Schema):
     created_at: datetime
 
 
-class VersionDetailOut(VersionOut):
+class AgreementVersionDetailOut(AgreementVersionOut):
     snapshot: dict
 
 
-class DiffLineOut(Schema):
+class AgreementDiffLineOut(Schema):
     op: str
     text: str
 
 
-class ChangeOut(Schema):
+class AgreementChangeOut(Schema):
     key: str
     label: str
     old: str
     new: str
-    lines: list[DiffLineOut]
+    lines: list[AgreementDiffLineOut]
 
 
-class DiffOut(Schema):
+class AgreementDiffOut(Schema):
     from_version: int
     to_version: int
-    changes: list[ChangeOut]
+    changes: list[AgreementChangeOut]

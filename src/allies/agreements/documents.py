@@ -138,6 +138,10 @@ def render(agreement: Agreement, *, lang: str = "zh-hans") -> bytes:
             for line in text.splitlines():
                 document.add_paragraph(line)
 
+        document.add_heading(_("签署栏"), level=1)
+        for name in [_our_name()] + [link.partner.name for link in agreement.party_links.select_related("partner")]:
+            document.add_paragraph(_("{party}（盖章）").format(party=name))
+            document.add_paragraph(_("授权代表签字：________________    日期：________________"))
         document.add_paragraph()
         document.add_paragraph(_("生成时间：{when}").format(when=timezone.localtime().strftime("%Y-%m-%d %H:%M")))
     out = io.BytesIO()

@@ -21,6 +21,7 @@ from fractions import Fraction
 import numpy as np
 
 HUNDRED = Fraction(100)
+MAX_EXPONENT = 30  # "1e999999" would be an exact but enormous rational: no money needs more than 10^30
 EXACT_SHAPLEY_MAX = 15
 """Parties up to which Shapley values are computed exactly (2^15 coalitions); beyond, by sampling."""
 
@@ -57,11 +58,14 @@ def to_fraction(value) -> Fraction:
         if not math.isfinite(value):
             raise SharingError("invalid_number", {"value": str(value)})
         return Fraction(Decimal(repr(value)))
+    text = str(value).strip()[:60]
     try:
-        result = Fraction(Decimal(str(value).strip()))
+        number = Decimal(text)
+        if not number.is_finite() or abs(number.adjusted()) > MAX_EXPONENT:
+            raise ValueError(text)
+        return Fraction(number)
     except Exception as exc:  # noqa: BLE001 - any unparsable text is the same user error
-        raise SharingError("invalid_number", {"value": str(value)}) from exc
-    return result
+        raise SharingError("invalid_number", {"value": text}) from exc
 
 
 def round_fraction(value: Fraction, mode: Rounding | str) -> int:

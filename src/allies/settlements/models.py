@@ -216,6 +216,7 @@ class Settlement(models.Model):
                                     related_name="+")
     computed_at = models.DateTimeField(_("计算时间"), auto_now_add=True)
     paid_at = models.DateTimeField(_("支付时间"), null=True, blank=True)
+    payment_reference = models.CharField(_("付款凭证号"), max_length=100, blank=True, default="")
 
     class Meta:
         verbose_name = _("结算")

@@ -131,16 +131,10 @@ def settlement_confirm(*, actor, settlement: Settlement) -> Statement:
 
 def settlement_dispute(*, actor, settlement: Settlement, reason: str) -> Statement:
     """The actor's party disputes its statement, with a reason; governance is told through hooks."""
-    reason = str(reason or "").strip()
-    if not reason:
-        raise DomainError(ErrorCode.VALIDATION, _("请填写异议理由。"),
-                          {"errors": [{"field": "reason", "value": "", "reason": _("请填写异议理由。")}]})
-    if len(reason) > 1000:
-        raise DomainError(ErrorCode.VALIDATION, _("异议理由不能超过 1000 个字符。"),
-                          {"errors": [{"field": "reason", "value": reason[:50], "reason": "too long"}]})
     with transaction.atomic(), acting_as(actor):
         settlement = Settlement.objects.select_for_update().get(pk=settlement.pk)
         statement = _own_statement(actor, settlement)
+        reason = _dispute_reason(reason)
         if settlement.status != SettlementStatus.DRAFT or statement.status != StatementStatus.PENDING:
             raise DomainError(ErrorCode.CONFLICT, _("只能对待确认的结算单提出异议。"), {"status": settlement.status})
         statement.status = StatementStatus.DISPUTED
@@ -154,7 +148,16 @@ def settlement_dispute(*, actor, settlement: Settlement, reason: str) -> Stateme
     return statement
 
 
-def settlement_mark_paid(*, actor, settlement: Settlement) -> Settlement:
+def _dispute_reason(reason) -> str:
+    reason = str(reason or "").strip()
+    if not reason or len(reason) > 1000:
+        message = _("请填写异议理由（不超过 1000 个字符）。")
+        raise DomainError(ErrorCode.VALIDATION, message,
+                          {"errors": [{"field": "reason", "value": reason[:50], "reason": message}]})
+    return reason
+
+
+def settlement_mark_paid(*, actor, settlement: Settlement, reference: str = "") -> Settlement:
     require_writer(actor)
     with transaction.atomic(), acting_as(actor):
         settlement = Settlement.objects.select_for_update().get(pk=settlement.pk)
@@ -163,5 +166,6 @@ def settlement_mark_paid(*, actor, settlement: Settlement) -> Settlement:
                               {"status": settlement.status})
         settlement.status = SettlementStatus.PAID
         settlement.paid_at = timezone.now()
-        settlement.save(update_fields=["status", "paid_at"])
+        settlement.payment_reference = str(reference or "").strip()[:100]
+        settlement.save(update_fields=["status", "paid_at", "payment_reference"])
     return settlement

@@ -123,3 +123,22 @@ def test_lifecycle_confirm_dispute_correction(agreement, rule, partner_a, manage
     services.settlement_mark_paid(actor=manager, settlement=corrected)
     corrected.refresh_from_db()
     assert corrected.status == SettlementStatus.PAID
+
+
+def test_term_starting_mid_month_counts_only_its_days(agreement, rule, partner_a, manager, write_sales):
+    from allies.settlements.engine import aggregate_sales, split_window
+
+    assert split_window(date(2026, 7, 10), date(2026, 9, 30)) == (
+        [date(2026, 8, 1), date(2026, 9, 1)], [(date(2026, 7, 10), date(2026, 7, 31))])
+    assert split_window(date(2026, 7, 1), date(2026, 7, 20)) == ([], [(date(2026, 7, 1), date(2026, 7, 20))])
+    agreement.start_date = date(2026, 7, 10)
+    agreement.save()
+    write_sales(partner_a, [("2026-07-09", "云平台", 1_00), ("2026-07-10", "云平台", 2_00),
+                            ("2026-08-31", "云平台", 4_00), ("2026-09-30", "数据中台", 8_00)])
+    settlement = services.settlement_compute(actor=manager, agreement=agreement, period="2026Q3")
+    assert settlement.date_from == date(2026, 7, 10)
+    assert settlement.distributable == 14_00 and settlement.rows_counted == 3
+    # the roll-up and the raw rows agree
+    whole = aggregate_sales([partner_a.pk], date(2026, 8, 1), date(2026, 9, 30))
+    assert sorted((g.product, g.month, g.revenue) for g in whole) == [
+        ("云平台", date(2026, 8, 1), 4_00), ("数据中台", date(2026, 9, 1), 8_00)]

@@ -1,7 +1,8 @@
 """The settlement computation: from shared sales rows and recorded costs to each party's figures.
 
-The sales rows are aggregated in the database in one query (seller, product, currency, month:
-a few thousand groups for a million rows); no ORM object is built per row. Each group counts
+The sales rows are read as aggregates (seller, product, currency, month: a few thousand groups
+for a million rows) from the monthly roll-up, and from the raw rows only for a partial month;
+no ORM object is built per row. Each group counts
 for the first rule (by position) whose filters it matches; a rule's volume is split by its
 tier ladder; limits, bonuses and costs follow. Nothing here writes.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection
 from django.utils.translation import gettext as _
@@ -29,7 +30,7 @@ from allies.domain.sharing import (
 )
 from allies.settlements.models import Basis, CategoryProduct, KpiMetric, SharingRule
 from allies.settlements.rules import US, Party, agreement_parties, party_key, rule_ladder, sharing_message
-from allies.sharing.models import SalesRecord
+from allies.sharing.models import SalesMonthly, SalesRecord
 
 SETTLEABLE = (AgreementStatus.SIGNED, AgreementStatus.EXPIRED, AgreementStatus.TERMINATED)
 
@@ -114,19 +115,53 @@ def _month_sql(column: str) -> str:
     return f"substr({column}, 1, 7)"
 
 
+def _month_end(month: date) -> date:
+    nxt = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return nxt - timedelta(days=1)
+
+
+def split_window(date_from: date, date_to: date) -> tuple[list[date], list[tuple[date, date]]]:
+    """The whole calendar months inside the window, and the day ranges left over (a partial first/last month)."""
+    months, ranges = [], []
+    month = date_from.replace(day=1)
+    while month <= date_to:
+        end = _month_end(month)
+        lo, hi = max(month, date_from), min(end, date_to)
+        if lo == month and hi == end:
+            months.append(month)
+        elif ranges and ranges[-1][1] + timedelta(days=1) == lo:
+            ranges[-1] = (ranges[-1][0], hi)
+        else:
+            ranges.append((lo, hi))
+        month = end + timedelta(days=1)
+    return months, ranges
+
+
 def aggregate_sales(partner_ids: list[int], date_from: date, date_to: date) -> list[Group]:
-    """Sales of the given partners in the window, grouped by seller, product, currency and month (one query)."""
+    """Sales of the given partners in the window, grouped by seller, product, currency and month.
+
+    Whole months come from the monthly roll-up the sharing stage maintains on every write
+    (SalesMonthly: the same groups, already summed); a partial first or last month (a term
+    that starts or ends mid-month) is aggregated from the raw rows in one query per range.
+    Either way no ORM object is built per sales row.
+    """
     if not partner_ids:
         return []
+    months, ranges = split_window(date_from, date_to)
+    raw = []
+    if months:
+        raw += list(SalesMonthly.objects.filter(partner_id__in=partner_ids, month__in=months)
+                    .values_list("partner_id", "product", "currency", "month", "rows", "amount", "cost", "quantity"))
     table = connection.ops.quote_name(SalesRecord._meta.db_table)
-    month = _month_sql('"date"')
+    month_expr = _month_sql('"date"')
     marks = ", ".join(["%s"] * len(partner_ids))
-    sql = (f'SELECT partner_id, product, currency, {month} AS m, COUNT(*), SUM(amount), SUM(cost), '
+    sql = (f'SELECT partner_id, product, currency, {month_expr} AS m, COUNT(*), SUM(amount), SUM(cost), '
            f'SUM(quantity) FROM {table} WHERE partner_id IN ({marks}) AND "date" >= %s AND "date" <= %s '
            f'GROUP BY partner_id, product, currency, m')
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*partner_ids, date_from, date_to])
-        raw = cursor.fetchall()
+    for lo, hi in ranges:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*partner_ids, lo, hi])
+            raw += cursor.fetchall()
     groups = []
     for pid, product, currency, m, rows, revenue, cost, qty in raw:
         month_day = m if isinstance(m, date) else date.fromisoformat(f"{m}-01")

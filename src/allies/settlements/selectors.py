@@ -94,7 +94,10 @@ def line_totals(user, settlement: Settlement) -> dict:
 
 
 def party_names(settlement: Settlement) -> dict[int, str]:
-    return {p["id"]: p["name"] for p in settlement.details.get("parties", [])}
+    """Party id -> name as stored at computation time; "us" in the reader's language."""
+    names = {p["id"]: p["name"] for p in settlement.details.get("parties", [])}
+    names[US] = str(_("我方"))
+    return names
 
 
 def difference_for(user, settlement: Settlement) -> dict[int, int]:

@@ -29,8 +29,8 @@ class TierMethod(models.TextChoices):
 
 
 class KpiMetric(models.TextChoices):
-    REVENUE = "revenue", _("销售额（分）")
-    GROSS_PROFIT = "gross_profit", _("毛利（分）")
+    REVENUE = "revenue", _("销售额")
+    GROSS_PROFIT = "gross_profit", _("毛利")
     QUANTITY = "quantity", _("销量")
     ORDERS = "orders", _("订单数")
     CUSTOMERS = "customers", _("客户数")

@@ -30,7 +30,7 @@ from allies.settlements.forms import (
     apply_errors,
     minor_text,
 )
-from allies.settlements.models import ProductCategory, SettlementStatus, StatementStatus
+from allies.settlements.models import KpiMetric, ProductCategory, SettlementStatus, StatementStatus
 from allies.settlements.rules import US, agreement_parties
 from allies.web import charts
 from allies.web.decorators import internal_required
@@ -238,7 +238,8 @@ def _detail(request, settlement, status=200, **forms):
         "lines": lines, "totals": selectors.line_totals(user, settlement),
         "costs": [{**c, "paid_by_name": names.get(c["paid_by"], "")} for c in settlement.details.get("costs", [])]
         if user.is_internal else [],
-        "bonuses": [{**b, "partner_name": names.get(b["partner_id"], "")} for b in settlement.details.get("bonuses", [])
+        "bonuses": [{**b, "partner_name": names.get(b["partner_id"], ""), "metric_label": KpiMetric(b["metric"]).label}
+                    for b in settlement.details.get("bonuses", [])
                     if user.is_internal or b["partner_id"] == user.partner_id],
         "dispute_form": forms.get("dispute_form") or DisputeForm(),
         "paid_form": PaidForm(),
@@ -367,7 +368,8 @@ def fair_split(request, pk: int):
                              (_("Shapley 值比例（%）"), [round(x, 2) for x in split.percents])],
                             title=_("约定比例与公平分配建议"))
     coalitions = [{**c, "key": "c_" + "_".join(str(i) for i in c["ids"]),
-                   "shown": minor_text(round(c["value"])) if c["entered"] else ""} for c in split.coalitions]
+                   "shown": minor_text(round(c["value"])) if c["entered"] else "",
+                   "used": minor_text(round(c["value"]))} for c in split.coalitions]
     return render(request, "settlements/fair_split.html", {
         "agreement": agreement, "split": split, "rows": rows, "chart": chart, "coalitions": coalitions,
         "grand": split.grand_value / 100, "can_write": request.user.can_write})

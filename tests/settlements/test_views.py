@@ -104,3 +104,27 @@ def test_fair_split_advisor_for_three_parties(staff, agreement, rule, partner_a,
     assert response.status_code == 302
     page = staff.get(f"/settlements/agreements/{agreement.pk}/fair-split/").content.decode()
     assert page.count("33.33%") == 3 and "<svg" in page
+
+
+def test_partner_sees_no_other_sellers_volumes_without_a_grant(agreement, rule, partner_a, partner_b, manager,
+                                                               make_user, write_sales):
+    from allies.agreements.models import AgreementParty
+    from allies.settlements import services
+    from allies.sharing.sales import sharing_grant_set
+
+    AgreementParty.objects.create(agreement=agreement, partner=partner_b)
+    write_sales(partner_a, [("2026-07-05", "云平台", 10_000_00)])
+    write_sales(partner_b, [("2026-07-06", "乙方机密产品", 987_654_00)])
+    settlement = services.settlement_compute(actor=manager, agreement=agreement, period="2026Q3")
+    client = Client()
+    client.force_login(make_user("pa", "partner", partner=partner_a))
+    page = client.get(f"/settlements/{settlement.pk}/").content.decode()
+    assert "乙方机密产品" not in page and "997,654.00" not in page and "伙伴B" not in page
+    rows = b"".join(client.get(f"/settlements/{settlement.pk}/rows.csv").streaming_content).decode("utf-8-sig")
+    assert "乙方机密产品" not in rows and len(rows.strip().splitlines()) == 2
+    # with aggregates shared, B's statement lines (not its rows) become visible to A
+    sharing_grant_set(actor=manager, grantor_id=partner_b.pk, grantee_id=partner_a.pk, level="aggregates")
+    page = client.get(f"/settlements/{settlement.pk}/").content.decode()
+    assert "乙方机密产品" in page and "997,654.00" in page
+    rows = b"".join(client.get(f"/settlements/{settlement.pk}/rows.csv").streaming_content).decode("utf-8-sig")
+    assert "乙方机密产品" not in rows

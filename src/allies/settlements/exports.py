@@ -21,15 +21,15 @@ from allies.settlements import selectors
 from allies.settlements.engine import assign_rules, rule_filters
 from allies.settlements.models import Basis, Settlement
 from allies.settlements.rules import US, rule_ladder
-from allies.sharing.models import SalesRecord
-from allies.sharing.sales import money_text
+from allies.sharing.models import SalesRecord, SharingLevel
+from allies.sharing.sales import money_text, shared_partner_ids
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROW_CHUNK = 20_000
 
 
 def _money(value: int | None, currency: str) -> str:
-    return money_text(int(value or 0), currency)
+    return "—" if value is None else money_text(int(value), currency)
 
 
 def statement_rows(user, settlement: Settlement) -> list[dict]:
@@ -165,9 +165,13 @@ def settlement_rows_csv(user, settlement: Settlement) -> Iterator[bytes]:
     agreement = settlement.agreement
     filters = rule_filters(agreement)
     ladders = [rule_ladder(f.rule.shares, f.rule.tiers, f.rule.tier_method) for f in filters]
-    visible = set(selectors.lines_of(user, settlement).values_list("partner_id", flat=True).distinct())
-    if getattr(user, "is_internal", False):
-        visible = set(agreement.partners.values_list("pk", flat=True))
+    internal = getattr(user, "is_internal", False)
+    parties = set(agreement.partners.values_list("pk", flat=True))
+    if internal:
+        visible = parties
+    else:
+        # Rows of another partner need that partner's "rows" sharing level, not just aggregates.
+        visible = {user.partner_id} | (set(shared_partner_ids(user.partner, SharingLevel.ROWS)) & parties)
     counted_rules = {(r["rule_id"]): r for r in settlement.details.get("rules", [])}
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -229,7 +233,9 @@ def settlement_rows_csv(user, settlement: Settlement) -> Iterator[bytes]:
             totals["basis"] += basis
             w.writerow([tabular.safe_cell(r[0]), r[1].isoformat(), names.get(r[2], ""), tabular.safe_cell(r[3]),
                         g.category, money_text(r[4], r[6]), money_text(r[5], r[6]), r[6],
-                        filters[g.rule_index].rule.name, money_text(basis, r[6]), tier, money_text(end, r[6])])
+                        filters[g.rule_index].rule.name, money_text(basis, r[6]), tier,
+                        # the running total includes other sellers' sales: staff only
+                        money_text(end, r[6]) if internal else ""])
         return out.getvalue().encode("utf-8")
 
     for row in qs.iterator(chunk_size=ROW_CHUNK):
@@ -239,6 +245,6 @@ def settlement_rows_csv(user, settlement: Settlement) -> Iterator[bytes]:
             batch = []
     if batch:
         yield flush(batch)
-    if getattr(user, "is_internal", False) and totals["rows"] != settlement.rows_counted:
+    if internal and totals["rows"] != settlement.rows_counted:
         yield (_("注意：销售数据在结算后有变化（现为 {now} 行，结算时为 {then} 行），请重新计算结算。").format(
             now=totals["rows"], then=settlement.rows_counted) + "\n").encode("utf-8")

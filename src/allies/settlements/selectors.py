@@ -108,18 +108,32 @@ def difference_for(user, settlement: Settlement) -> dict[int, int]:
 
 
 def rule_details_for(user, settlement: Settlement) -> list[dict]:
-    """The rules applied, with their bands; a partner user sees the volumes only of its own rules' parties."""
+    """The rules applied, with their bands and volumes.
+
+    A partner user sees the rules it takes part in and only its own part. A rule's volumes
+    sum every seller's sales, so they are shown to a partner user only when every other seller
+    in that rule shares at least aggregates with it; otherwise it sees the tier reached only.
+    """
     out = []
     names = party_names(settlement)
     own = None if getattr(user, "is_internal", False) else getattr(user, "partner_id", None)
+    shared = set(line_partner_ids(user, settlement))
+    sellers: dict[int, set] = {}
+    if own is not None:
+        for rule_id, partner_id in settlement.lines.values_list("rule_id", "partner_id").distinct():
+            sellers.setdefault(rule_id, set()).add(partner_id)
     for rule in settlement.details.get("rules", []):
         parties = rule["parties"]
         if own is not None and own not in parties:
             continue
-        shown = [(pid, part) for pid, part in zip(parties, rule["parts"]) if own is None or pid in (own,)]
-        out.append({**rule, "party_parts": [{"name": names.get(pid, str(pid)), "amount": amount}
-                                            for pid, amount in shown],
-                    "party_names": [names.get(pid, str(pid)) for pid in parties]})
+        shown = [(pid, part) for pid, part in zip(parties, rule["parts"]) if own is None or pid == own]
+        detail = {**rule, "party_parts": [{"name": names.get(pid, str(pid)), "amount": amount}
+                                          for pid, amount in shown],
+                  "party_names": [names.get(pid, str(pid)) for pid in parties]}
+        if own is not None and not (sellers.get(rule["rule_id"], set()) - {own}) <= shared:
+            detail["volume"] = detail["rows"] = None
+            detail["bands"] = [{**band, "volume": None} for band in rule["bands"]]
+        out.append(detail)
     return out
 
 

@@ -2,7 +2,8 @@
 
 Partner users read the rules and settlements of their agreements and confirm or dispute their
 own statement; every other operation is staff-only. The objects: for each partner a signed
-agreement (us 30 / partner 70, a tier), a rule, a cost category and a computed settlement.
+agreement (us 30 / partner 70, a tier), a rule, a cost category and a computed settlement
+(without sales rows: every contract test builds this world, so it stays small).
 """
 
 PARTNER_OPERATIONS = {
@@ -41,7 +42,6 @@ def objects(manager, partner_a, partner_b):
 
     from allies.agreements.models import Agreement, AgreementParty
     from allies.settlements import rules, services
-    from allies.sharing.sales import sales_rows_write
 
     def world_of(partner):
         agreement = Agreement.objects.create(code=f"CT-{partner.pk}", title=f"{partner.name} 联合销售", status="signed",
@@ -52,9 +52,6 @@ def objects(manager, partner_a, partner_b):
             "tiers": [{"lower": 1_000_000, "upper": None, "percents": ["20", "80"]}]})
         cost_rule = rules.cost_rule_set(actor=manager, agreement=agreement, category="联合营销活动",
                                         shares=[{"party": None, "percent": 50}, {"party": partner.pk, "percent": 50}])
-        sales_rows_write(actor=manager, partner=partner, rows=[
-            {"external_id": f"CT{partner.pk}-1", "date": "2026-07-10", "product": "云平台", "quantity": "1",
-             "amount": 2_000_000, "cost": 0, "currency": "CNY"}])
         settlement = services.settlement_compute(actor=manager, agreement=agreement, period="2026Q3")
         return {"agreement_pk": agreement.pk, "rule_id": rule.pk, "settlement_id": settlement.pk,
                 "cost_rule_id": cost_rule.pk}

@@ -46,6 +46,7 @@ def _actor(username: str | None):
 
 
 def _settle(agreement_ref: str, period: str, username: str | None) -> int:
+    from django.db.models import F
     from django.utils.translation import gettext as _
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -89,7 +90,7 @@ def _settle(agreement_ref: str, period: str, username: str | None) -> int:
                    _("净应收(+)/应付(-)")):
         table.add_column(header, justify="left" if header == _("协议方") else "right")
     c = settlement.currency
-    for s in settlement.statements.order_by("partner_id"):
+    for s in settlement.statements.order_by(F("partner_id").asc(nulls_first=True)):
         table.add_row(names.get(s.partner_id or 0, ""), money_text(s.share, c), money_text(s.bonus, c),
                       money_text(s.cost_share, c), money_text(s.cost_paid, c), money_text(s.collected, c),
                       money_text(s.net, c))

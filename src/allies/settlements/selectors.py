@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import QuerySet, Sum
+from django.db.models import F, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from allies.agreements.models import Agreement
@@ -72,7 +72,7 @@ def settlement_get(user, pk) -> Settlement:
 
 def statements_of(user, settlement: Settlement) -> QuerySet:
     return restrict(Statement.objects.filter(settlement=settlement), user).select_related(
-        "partner", "confirmed_by", "disputed_by").order_by("partner_id")
+        "partner", "confirmed_by", "disputed_by").order_by(F("partner_id").asc(nulls_first=True))
 
 
 def line_partner_ids(user, settlement: Settlement) -> list[int]:

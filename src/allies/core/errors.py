@@ -28,6 +28,10 @@ class ErrorCode(StrEnum):
     INVALID_MEASUREMENT = "invalid_measurement"
     SERVER_ERROR = "server_error"
     AGREEMENT_INCOMPLETE = "agreement_incomplete"
+    INVALID_SHARING_RULE = "invalid_sharing_rule"
+    INVALID_PERIOD = "invalid_period"
+    CURRENCY_MISMATCH = "currency_mismatch"
+    INVALID_COST = "invalid_cost"
 
 
 STATUS = {

@@ -15,6 +15,7 @@ INTERNAL_NAV = [
                     ("accounts:home", _("联合客户")), ("accounts:registrations", _("客户报备")),
                     ("tokens:access_log", _("访问记录"))]),
     (_("联盟协议"), [("agreements:list", _("联盟协议"))]),
+    (_("收益分配"), [("settlements:index", _("分配规则与结算")), ("settlements:categories", _("产品品类"))]),
 ]
 PARTNER_NAV = [
     (_("我的公司"), [("portal:home", _("我的公司"))]),
@@ -22,6 +23,7 @@ PARTNER_NAV = [
     (_("数据共享"), [("sales:upload", _("上传销售数据")), ("sales:uploads", _("上传记录")),
                     ("accounts:home", _("联合客户")), ("accounts:registrations", _("客户报备"))]),
     (_("联盟协议"), [("agreements:list", _("联盟协议"))]),
+    (_("结算"), [("settlements:index", _("结算单"))]),
 ]
 
 

@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from allies.agreements.models import Agreement
 from allies.agreements.selectors import clause_text
 from allies.core.scoping import restrict
-from allies.governance.choices import DEFAULT_PATH, ActionStatus, ConflictStatus, MeetingStatus, StepKind
+from allies.governance.choices import DEFAULT_PATH, ActionStatus, ConflictKind, ConflictStatus, MeetingStatus, StepKind
 from allies.governance.models import ActionItem, Body, CalendarFeed, Conflict, Decision, EscalationPath, Meeting
 
 
@@ -100,7 +100,7 @@ def action_item_list(*, user, agreement_id: int | None = None, status: str = "",
     if agreement_id:
         qs = qs.filter(agreement_id=agreement_id)
     if status:
-        qs = qs.filter(status=status)
+        qs = qs.filter(status=status) if status in ActionStatus.values else qs.none()
     if owner_id:
         qs = qs.filter(owner_id=owner_id)
     if overdue_on:
@@ -128,9 +128,9 @@ def conflict_list(*, user, agreement_id: int | None = None, status: str = "", ki
     if agreement_id:
         qs = qs.filter(agreement_id=agreement_id)
     if status:
-        qs = qs.filter(status=status)
+        qs = qs.filter(status=status) if status in ConflictStatus.values else qs.none()
     if kind:
-        qs = qs.filter(kind=kind)
+        qs = qs.filter(kind=kind) if kind in ConflictKind.values else qs.none()
     return qs
 
 

@@ -72,6 +72,6 @@ class EvidenceKind(models.TextChoices):
 
 
 class ConflictAction(models.TextChoices):
-    RAISED = "raised", _("提出")
-    ESCALATED = "escalated", _("升级")
-    RESOLVED = "resolved", _("解决")
+    RAISED = "raised", _("已提出")
+    ESCALATED = "escalated", _("已升级")
+    RESOLVED = "resolved", _("已解决")

@@ -45,12 +45,12 @@ def _require_writer(request) -> None:
 
 
 def _field_errors(exc: DomainError) -> dict[str, list[str]]:
-    """A service's problems by field name; problems without a field go under "__all__"."""
+    """A service's problems by field name; problems without a field go under "general"."""
     out: dict[str, list[str]] = {}
     for err in exc.details.get("errors", []):
-        out.setdefault(err.get("field") or "__all__", []).append(err.get("reason", ""))
+        out.setdefault(err.get("field") or "general", []).append(err.get("reason", ""))
     if not out:
-        out["__all__"] = [exc.message]
+        out["general"] = [exc.message]
     return out
 
 

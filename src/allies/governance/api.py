@@ -96,9 +96,9 @@ def conflict_out(conflict: Conflict) -> dict:
 
 
 def conflict_detail_out(conflict: Conflict) -> dict:
-    history = [{"action": e.action, "step": e.step, "step_name": e.step_name, "reason": e.reason,
+    history = [{"action": e.action, "step": e.step, "step_name": label, "reason": e.reason,
                 "actor_id": e.actor_id, "actor_name": user_display(e.actor), "at": e.at}
-               for e in conflict.events.select_related("actor")]
+               for e, label in selectors.conflict_history(conflict)]
     return {**conflict_out(conflict), "evidence": list(conflict.evidence.all()), "history": history,
             "dispute_clause": selectors.conflict_dispute_clause(conflict)}
 

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BodyKind(models.TextChoices):
@@ -46,7 +47,7 @@ class ConflictKind(models.TextChoices):
 
 
 class ConflictStatus(models.TextChoices):
-    OPEN = "open", _("处理中")
+    OPEN = "open", pgettext_lazy("conflict status", "处理中")
     RESOLVED = "resolved", _("已解决")
 
 
@@ -65,7 +66,7 @@ DEFAULT_PATH = (StepKind.INTERNAL, StepKind.COMMITTEE, StepKind.MEDIATION, StepK
 
 class EvidenceKind(models.TextChoices):
     ALERT = "alert", _("预警")
-    KPI = "kpi", _("指标")
+    KPI = "kpi", _("关键指标")
     SETTLEMENT = "settlement", _("结算单")
     CLAUSE = "clause", _("协议条款")
     OTHER = "other", _("其他")

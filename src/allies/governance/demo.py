@@ -92,6 +92,8 @@ def load(*, manager, partners: dict) -> None:
         services.action_item_create(actor=manager, agreement=agreement, data={
             "title": "准备下季度联合营销方案", "owner_id": manager.pk,
             "due_date": (today + timedelta(days=14)).isoformat(), "meeting_id": meeting.pk})
+    for past in Meeting.objects.filter(body=group, ends_at__lt=now):
+        services.meeting_update(actor=manager, meeting=past, data={"status": "held"})
     last_sync = Meeting.objects.filter(body=group, ends_at__lt=now).order_by("-starts_at").first()
     if last_sync:
         services.meeting_update(actor=manager, meeting=last_sync, data={

@@ -145,6 +145,13 @@ def conflict_next_step(conflict: Conflict) -> Step | None:
     return steps[nxt] if nxt < len(steps) and conflict.status == ConflictStatus.OPEN else None
 
 
+def conflict_history(conflict: Conflict) -> list[tuple]:
+    """(event, step label) in order; the label comes from the conflict's path in the reader's language."""
+    steps = steps_of(conflict.path)
+    return [(e, steps[e.step].label if e.step < len(steps) else e.step_name)
+            for e in conflict.events.select_related("actor")]
+
+
 def conflict_dispute_clause(conflict: Conflict) -> str | None:
     """The agreement's dispute clause once the conflict has reached the agreement step; None before."""
     if conflict_step(conflict).kind != StepKind.AGREEMENT:

@@ -494,7 +494,7 @@ def _conflict_page(request, conflict: Conflict, status: int = 200, **bound):
         "steps": steps,
         "current": selectors.conflict_step(conflict),
         "next_step": selectors.conflict_next_step(conflict),
-        "history": list(conflict.events.select_related("actor")),
+        "history": selectors.conflict_history(conflict),
         "evidence": list(conflict.evidence.all()),
         "dispute_clause": selectors.conflict_dispute_clause(conflict),
         "evidence_kinds": EvidenceKind.choices,

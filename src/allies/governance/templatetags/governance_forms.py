@@ -3,6 +3,8 @@
 from django import template
 from django.utils.html import format_html, format_html_join
 
+from allies.governance.models import user_display
+
 register = template.Library()
 
 
@@ -13,6 +15,12 @@ def val(form, field: str):
         return ""
     value = form.get("values", {}).get(field)
     return "" if value is None else value
+
+
+@register.filter
+def who(user) -> str:
+    """A person by their name, or their username when they have none."""
+    return user_display(user)
 
 
 @register.filter

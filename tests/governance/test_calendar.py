@@ -65,7 +65,7 @@ def test_a_feed_is_valid_icalendar_with_stable_uids_and_time_zones(client, commi
     assert [str(z["TZID"]) for z in zones] == ["Asia/Shanghai"]
     by_uid = {str(e["UID"]): e for e in events}
     assert len(by_uid) == len(events)
-    edited = by_uid[f"{first.uid}@testserver"]
+    edited = by_uid[f"{first.uid}@allies.governance"]
     assert str(edited["SUMMARY"]) == TRICKY
     assert str(edited["LOCATION"]) == "上海, 浦东"
     assert "二、计划" in str(edited["DESCRIPTION"])

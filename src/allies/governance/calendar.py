@@ -35,6 +35,8 @@ TOKEN_PATTERN = re.compile(r"([0-9a-f]{12})-([A-Za-z0-9_-]{32})")
 HISTORY = timedelta(days=180)
 MAX_FEEDS_PER_USER = 20
 LAST_USED_RESOLUTION = timedelta(minutes=5)
+# The UID is the meeting's own UUID, so it stays the same whichever host name serves the feed.
+UID_DOMAIN = "allies.governance"
 PRODID = "-//Allies//Governance meetings//ZH"
 STATUS = {MeetingStatus.SCHEDULED: "CONFIRMED", MeetingStatus.HELD: "CONFIRMED", MeetingStatus.CANCELLED: "CANCELLED"}
 
@@ -126,9 +128,9 @@ def feed_for_token(token: str) -> CalendarFeed | None:
     return feed
 
 
-def _event(meeting: Meeting, zone: ZoneInfo, host: str) -> Event:
+def _event(meeting: Meeting, zone: ZoneInfo) -> Event:
     event = Event()
-    event.add("uid", f"{meeting.uid}@{host}")
+    event.add("uid", f"{meeting.uid}@{UID_DOMAIN}")
     event.add("dtstamp", meeting.updated_at.astimezone(ZoneInfo("UTC")))
     event.add("dtstart", meeting.starts_at.astimezone(zone))
     event.add("dtend", meeting.ends_at.astimezone(zone))
@@ -145,7 +147,7 @@ def _event(meeting: Meeting, zone: ZoneInfo, host: str) -> Event:
     return event
 
 
-def render_feed(feed: CalendarFeed, *, now: datetime | None = None, host: str = "allies") -> bytes:
+def render_feed(feed: CalendarFeed, *, now: datetime | None = None) -> bytes:
     """The feed as an iCalendar file: one VEVENT per meeting, times in the body's zone with its VTIMEZONE."""
     now = now or timezone.now()
     cal = Calendar()
@@ -157,6 +159,6 @@ def render_feed(feed: CalendarFeed, *, now: datetime | None = None, host: str = 
     cal.add("x-wr-calname", name)
     meetings = feed_meetings(feed, since=now - HISTORY).select_related("body__agreement")
     for meeting in meetings:
-        cal.add_component(_event(meeting, ZoneInfo(meeting.body.time_zone), host))
+        cal.add_component(_event(meeting, ZoneInfo(meeting.body.time_zone)))
     cal.add_missing_timezones()
     return cal.to_ical()

@@ -418,8 +418,7 @@ def calendar_feed(request, token: str):
     feed = calendar.feed_for_token(token)
     if feed is None:
         raise Http404
-    response = HttpResponse(calendar.render_feed(feed, host=request.get_host().split(":")[0] or "allies"),
-                            content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(calendar.render_feed(feed), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="allies.ics"'
     response["Cache-Control"] = "private, max-age=300"
     return response

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from allies.governance import services
 from allies.governance.models import ActionItem, Conflict, Meeting
@@ -95,7 +96,9 @@ def test_a_partner_raises_a_conflict_in_the_portal(client, partner_user, world, 
 def test_pages_in_english(client, manager, world, alliance):
     client.force_login(manager)
     client.cookies["django_language"] = "en"
-    page = client.get(f"/governance/conflicts/{world['conflict'].pk}/").content.decode()
-    assert "Escalation path" in page and "Internal discussion" in page
-    page = client.get(f"/governance/alliances/{alliance.pk}/").content.decode()
-    assert "Joint steering committee" in page and "Decision log" in page
+    # the locale middleware leaves the request's language active in this thread: restore it after
+    with translation.override(translation.get_language()):
+        page = client.get(f"/governance/conflicts/{world['conflict'].pk}/").content.decode()
+        assert "Escalation path" in page and "Internal discussion" in page
+        page = client.get(f"/governance/alliances/{alliance.pk}/").content.decode()
+        assert "Joint steering committee" in page and "Decision log" in page

@@ -319,7 +319,7 @@ def list_feeds(request):
     return [feed_out(f) for f in selectors.feeds_of(request.auth)]
 
 
-@router.post("/governance/calendar-feeds", response={201: IssuedFeedOut, **errors(401, 404, 409)},
+@router.post("/governance/calendar-feeds", response={201: IssuedFeedOut, **errors(401, 403, 404, 409)},
              summary="A new iCalendar feed of your meetings, or of one body; the URL is shown once")
 def create_feed(request, payload: FeedIn):
     body = _body(request, payload.body_id) if payload.body_id else None
@@ -327,14 +327,14 @@ def create_feed(request, payload: FeedIn):
     return 201, {**feed_out(issued.feed), "url": request.build_absolute_uri(issued.path)}
 
 
-@router.post("/governance/calendar-feeds/{feed_id}/regenerate", response={200: IssuedFeedOut, **errors(401, 404, 409)},
+@router.post("/governance/calendar-feeds/{feed_id}/regenerate", response={200: IssuedFeedOut, **errors(401, 403, 404, 409)},
              summary="A new secret for a feed; the old URL stops working")
 def regenerate_feed(request, feed_id: int):
     issued = calendar.feed_regenerate(actor=request.auth, feed=_own_feed(request, feed_id))
     return {**feed_out(issued.feed), "url": request.build_absolute_uri(issued.path)}
 
 
-@router.delete("/governance/calendar-feeds/{feed_id}", response={204: None, **errors(401, 404, 409)},
+@router.delete("/governance/calendar-feeds/{feed_id}", response={204: None, **errors(401, 403, 404, 409)},
                summary="Revoke a feed")
 def revoke_feed(request, feed_id: int):
     calendar.feed_revoke(actor=request.auth, feed=_own_feed(request, feed_id))

@@ -16,6 +16,8 @@ INTERNAL_NAV = [
                     ("tokens:access_log", _("访问记录"))]),
     (_("联盟协议"), [("agreements:list", _("联盟协议"))]),
     (_("收益分配"), [("settlements:index", _("分配规则与结算")), ("settlements:categories", _("产品品类"))]),
+    (_("治理与冲突"), [("governance:list", _("联盟治理")), ("governance:conflicts", _("冲突记录")),
+                  ("governance:my_actions", _("我的待办")), ("governance:calendar", _("日历订阅"))]),
 ]
 PARTNER_NAV = [
     (_("我的公司"), [("portal:home", _("我的公司"))]),
@@ -24,6 +26,8 @@ PARTNER_NAV = [
                     ("accounts:home", _("联合客户")), ("accounts:registrations", _("客户报备"))]),
     (_("联盟协议"), [("agreements:list", _("联盟协议"))]),
     (_("结算"), [("settlements:index", _("结算单"))]),
+    (_("治理与冲突"), [("governance:list", _("联盟治理")), ("governance:conflicts", _("冲突记录")),
+                  ("governance:my_actions", _("我的待办")), ("governance:calendar", _("日历订阅"))]),
 ]
 
 

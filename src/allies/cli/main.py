@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from allies.cli import sales, screening
+from allies.cli import sales, screening, watch
 
 app = typer.Typer(
     name="allies",
@@ -23,6 +23,7 @@ app.add_typer(import_app, name="import")
 app.command("rank")(screening.rank)
 weights_app.command("ahp")(screening.weights_ahp)
 import_app.command("sales")(sales.import_sales)
+app.command("watch")(watch.watch)
 
 
 def setup_django() -> None:

@@ -27,6 +27,9 @@ class ErrorCode(StrEnum):
     INVALID_KPI = "invalid_kpi"
     INVALID_MEASUREMENT = "invalid_measurement"
     SERVER_ERROR = "server_error"
+    INVALID_PERIOD = "invalid_period"
+    INVALID_SURVEY_ANSWER = "invalid_survey_answer"
+    INVALID_WEBHOOK = "invalid_webhook"
 
 
 STATUS = {

@@ -14,12 +14,15 @@ INTERNAL_NAV = [
     (_("数据共享"), [("sales:list", _("销售数据")), ("sales:sharing", _("共享级别")),
                     ("accounts:home", _("联合客户")), ("accounts:registrations", _("客户报备")),
                     ("tokens:access_log", _("访问记录"))]),
+    (_("评估与预警"), [("monitoring:list", _("定期评估")), ("monitoring:alerts", _("预警")),
+                   ("monitoring:webhooks", _("推送设置"))]),
 ]
 PARTNER_NAV = [
     (_("我的公司"), [("portal:home", _("我的公司"))]),
     (_("试点项目"), [("pilots:list", _("试点项目"))]),
     (_("数据共享"), [("sales:upload", _("上传销售数据")), ("sales:uploads", _("上传记录")),
                     ("accounts:home", _("联合客户")), ("accounts:registrations", _("客户报备"))]),
+    (_("评估与预警"), [("monitoring:list", _("定期评估")), ("monitoring:alerts", _("预警"))]),
 ]
 
 

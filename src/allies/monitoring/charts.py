@@ -8,7 +8,7 @@ from allies.web import charts
 
 def survey_sides(results) -> str:
     """Mean per dimension for each side whose results may be shown, and overall."""
-    labels = [label for _v, label in Dimension.choices]
+    labels = [str(label) for _v, label in Dimension.choices]
     series = [(str(_("全部")), [results.overall[v] for v, _l in Dimension.choices])]
     for side in results.sides:
         if side.visible:

@@ -55,8 +55,12 @@ def load(*, manager, partners: dict) -> None:
     services.evaluation_update(actor=manager, evaluation=evaluation,
                                summary="整体合作稳定，销售额略低于目标；双方对分成公平性的看法存在差距，需在下次委员会讨论。")
     ours = [u for u in User.objects.filter(username__in=["manager", "analyst", "viewer"]).order_by("pk")]
-    theirs = []
-    for i, name in enumerate(("陈总", "刘经理", "周助理"), start=1):
+    from allies.cli.demo import DEMO_PASSWORD
+
+    # The partner side: a demo login (shown by `allies demo`) and two colleagues without one.
+    theirs = [User.objects.create_user(username="partner_y", password=DEMO_PASSWORD, first_name="远景资本 对接人",
+                                       role="partner", partner=partner, is_demo=True)]
+    for i, name in enumerate(("刘经理", "周助理"), start=2):
         user = User.objects.create_user(username=f"yj_{i}", first_name=name, role="partner", partner=partner)
         user.set_unusable_password()
         user.save(update_fields=["password"])

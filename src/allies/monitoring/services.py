@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from allies.core.audit import acting_as
 from allies.core.errors import DomainError, ErrorCode
-from allies.core.permissions import require_internal, require_writer
+from allies.core.permissions import require_writer
 from allies.domain import kpi as kpi_math
 from allies.monitoring.models import (
     VALUE_DIGITS,
@@ -420,7 +420,3 @@ def webhook_delete(*, actor, endpoint: WebhookEndpoint) -> None:
     require_writer(actor)
     with transaction.atomic(), acting_as(actor):
         endpoint.delete()
-
-
-def require_reader(actor) -> None:
-    require_internal(actor)

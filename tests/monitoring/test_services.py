@@ -108,7 +108,8 @@ def test_survey_is_sent_to_both_sides_by_mail(alliance, manager, partner_user, o
         _survey(alliance, manager, [manager, other_partner_user])
     assert err.value.details["errors"][0]["field"] == "recipient_ids"
     assert not Survey.objects.exists()
-    survey = services.survey_send(actor=manager, evaluation=Evaluation.objects.get(), recipients=[manager, partner_user])
+    survey = services.survey_send(actor=manager, evaluation=Evaluation.objects.get(),
+                                  recipients=[manager, partner_user])
     assert sorted(survey.recipients.values_list("side", flat=True)) == ["ours", "partner"]
     assert sorted(mail.outbox[0].to) == ["pa@example.com", "wang@example.com"]
 

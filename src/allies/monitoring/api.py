@@ -165,11 +165,13 @@ def add_kpi(request, evaluation_id: int, payload: KpiIn):
     return 201, kpi_out(services.evaluation_kpi_add(actor=request.auth, evaluation=evaluation, data=payload.dict()))
 
 
-@router.patch("/evaluations/{evaluation_id}/kpis/{kpi_id}", response={200: KpiOut, **errors(401, 403, 404, 409)},
+@router.patch("/evaluations/{evaluation_id}/kpis/{evaluation_kpi_id}",
+              response={200: KpiOut, **errors(401, 403, 404, 409)},
               summary="Set a KPI's target, actual (hand-entered KPIs) or the deviation's explanation")
-def update_kpi(request, evaluation_id: int, kpi_id: int, payload: KpiPatch):
+def update_kpi(request, evaluation_id: int, evaluation_kpi_id: int, payload: KpiPatch):
     evaluation = _evaluation(request, evaluation_id)
-    kpi = get_object_or_404(restrict(EvaluationKpi.objects.filter(evaluation=evaluation), request.auth), pk=kpi_id)
+    kpi = get_object_or_404(restrict(EvaluationKpi.objects.filter(evaluation=evaluation), request.auth),
+                            pk=evaluation_kpi_id)
     data = payload.dict(exclude_unset=True)
     return kpi_out(services.evaluation_kpi_update(actor=request.auth, kpi=kpi, data=data))
 

@@ -21,7 +21,8 @@ def _alliance(manager, partner):
     start = today.replace(month=1, day=1)
     agreement = Agreement.objects.create(
         code="AL-2026-DEMO", title="远景资本联合投资服务联盟", cooperation_models=["joint_sales", "channel"],
-        status=AgreementStatus.SIGNED, start_date=start, end_date=start.replace(year=start.year + 2) - timedelta(days=1),
+        status=AgreementStatus.SIGNED, start_date=start,
+        end_date=start.replace(year=start.year + 2) - timedelta(days=1),
         notice_days=90, currency="CNY", signed_at=timezone.now(), created_by=manager)
     AgreementParty.objects.create(agreement=agreement, partner=partner, role="联合投资与渠道")
     return agreement

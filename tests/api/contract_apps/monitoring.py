@@ -14,7 +14,7 @@ PARTNER_OPERATIONS = {
     ("GET", "/api/v1/alerts/{alert_id}"),
 }
 SELF_SERVICE = {("POST", "/api/v1/surveys/{survey_id}/answers")}
-PARTNER_SCOPED_PARAMS = {"evaluation_id", "survey_id", "alert_id"}
+PARTNER_SCOPED_PARAMS = {"evaluation_id", "evaluation_kpi_id", "survey_id", "alert_id"}
 
 SCORES = {"trust": 4, "communication": 3, "value_created": 4, "fairness": 2, "strategic_alignment": 4, "execution": 3}
 
@@ -22,11 +22,11 @@ SCORES = {"trust": 4, "communication": 3, "value_created": 4, "fairness": 2, "st
 def sample_bodies(csv_upload):
     return {
         ("POST", "/api/v1/evaluations"): lambda w: {
-            "agreement_id": w.own["agreement_id"], "period_type": "half_year", "year": 2025, "number": 2},
+            "agreement_id": w.own["monitoring_agreement_id"], "period_type": "half_year", "year": 2025, "number": 2},
         ("PATCH", "/api/v1/evaluations/{evaluation_id}"): lambda w: {"summary": "整体稳定"},
         ("POST", "/api/v1/evaluations/{evaluation_id}/kpis"): lambda w: {
             "name": "联合活动场次", "unit": "场", "target": 6, "actual": 4},
-        ("PATCH", "/api/v1/evaluations/{evaluation_id}/kpis/{kpi_id}"): lambda w: {"explanation": "延期"},
+        ("PATCH", "/api/v1/evaluations/{evaluation_id}/kpis/{evaluation_kpi_id}"): lambda w: {"explanation": "延期"},
         ("POST", "/api/v1/evaluations/{evaluation_id}/decisions"): lambda w: {
             "kind": "resources", "text": "增派一名客户经理"},
         ("POST", "/api/v1/evaluations/{evaluation_id}/survey"): lambda w: {"recipient_ids": [], "anonymous": True},
@@ -68,7 +68,7 @@ def objects(manager, partner_a, partner_b):
                                      evidence={"params": {"kpi": "销售额", "unit": "万元", "target": 100.0,
                                                           "actual": 70.0, "attainment": 0.7, "margin": 0.1,
                                                           "period": "2026Q1"}})
-        return {"agreement_id": agreement.pk, "evaluation_id": evaluation.pk, "kpi_id": kpi.pk,
+        return {"monitoring_agreement_id": agreement.pk, "evaluation_id": evaluation.pk, "evaluation_kpi_id": kpi.pk,
                 "survey_id": survey.pk, "alert_id": alert.pk}
 
     own = world_of(partner_a, "AL-CONTRACT-A")

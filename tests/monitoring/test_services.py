@@ -107,6 +107,10 @@ def test_survey_is_sent_to_both_sides_by_mail(alliance, manager, partner_user, o
     with pytest.raises(DomainError) as err:  # another partner's user is not on either side of this alliance
         _survey(alliance, manager, [manager, other_partner_user])
     assert err.value.details["errors"][0]["field"] == "recipient_ids"
+    with pytest.raises(DomainError) as err:
+        services.survey_send(actor=manager, evaluation=Evaluation.objects.get(), recipients=[manager],
+                             closes_on=timezone.localdate() - timedelta(days=1))
+    assert err.value.details["errors"][0]["field"] == "closes_on"
     assert not Survey.objects.exists()
     survey = services.survey_send(actor=manager, evaluation=Evaluation.objects.get(),
                                   recipients=[manager, partner_user])

@@ -239,6 +239,8 @@ def survey_send(*, actor, evaluation: Evaluation, recipients, anonymous: bool = 
         else:
             raise _invalid(ErrorCode.VALIDATION, "recipient_ids", user.pk,
                            _("“{user}”既不是我方成员，也不属于该联盟的伙伴方。").format(user=user.username))
+    if closes_on is not None and closes_on < timezone.localdate():
+        raise _invalid(ErrorCode.INVALID_DATES, "closes_on", closes_on.isoformat(), _("截止日期不能早于今天。"))
     if Survey.objects.filter(evaluation=evaluation).exists():
         raise DomainError(ErrorCode.CONFLICT, _("本次评估的问卷已经发出。"))
     with transaction.atomic(), acting_as(actor):

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from allies.monitoring.models import Alert, AlertRule, Dimension
+from allies.monitoring.models import Alert, AlertRule, Dimension, period_label
 from allies.web import charts
 
 
@@ -58,7 +58,10 @@ def alert_numbers(alert: Alert) -> list[tuple[str, str]]:
     }
     shares = {"attainment", "margin", "change", "drop"}
     rows = []
-    for key, value in alert.evidence.get("params", {}).items():
+    params = dict(alert.evidence.get("params", {}))
+    if isinstance(params.get("period"), list):
+        params["period"] = period_label(*params["period"])
+    for key, value in params.items():
         if key not in labels or value is None:
             continue
         if key in shares and isinstance(value, int | float):

@@ -44,6 +44,13 @@ class Side(models.TextChoices):
     PARTNER = "partner", _("伙伴方")
 
 
+def period_label(period_type: str, year: int, number: int) -> str:
+    """E.g. 2026 年第 3 季度 / Q3 2026, 2026 年上半年 / H1 2026."""
+    if period_type == PeriodType.QUARTER:
+        return _("{year} 年第 {n} 季度").format(year=year, n=number)
+    return (_("{year} 年上半年") if number == 1 else _("{year} 年下半年")).format(year=year)
+
+
 class Evaluation(models.Model):
     """The evaluation of one alliance (agreement) for one quarter or half-year."""
 
@@ -77,9 +84,12 @@ class Evaluation(models.Model):
 
     @property
     def period_label(self) -> str:
-        if self.period_type == PeriodType.QUARTER:
-            return _("{year} 年第 {n} 季度").format(year=self.year, n=self.number)
-        return (_("{year} 年上半年") if self.number == 1 else _("{year} 年下半年")).format(year=self.year)
+        return period_label(self.period_type, self.year, self.number)
+
+    @property
+    def period_key(self) -> list:
+        """The period as stored in an alert's evidence, so its label follows the reader's language."""
+        return [self.period_type, self.year, self.number]
 
 
 class EvaluationKpi(models.Model):
@@ -270,6 +280,13 @@ class Alert(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language (``title`` keeps the one sent in messages)."""
+        from allies.monitoring.watch import describe
+
+        return describe(self.rule, self.evidence.get("params", {}))[0]
 
 
 class WebhookKind(models.TextChoices):

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from allies.domain import kpi as kpi_math
-from allies.monitoring.models import Alert, AlertRule, Dimension, Evaluation, Severity, Survey
+from allies.monitoring.models import Alert, AlertRule, Dimension, Evaluation, Severity, Survey, period_label
 
 # The rules' parameters, shown to users beside each alert (see describe_method).
 DROP_WINDOW = 3  # months in the trailing mean
@@ -87,7 +87,7 @@ def detect_kpi_below_target(today: date) -> Iterator[Finding]:
             severity = Severity.CRITICAL if share < 1 - 2 * kpi.margin else Severity.WARNING
             yield Finding(AlertRule.KPI_BELOW_TARGET, f"kpi_below_target:{kpi.pk}", evaluation.agreement, severity,
                           {"kpi": kpi.name, "unit": kpi.unit, "target": target, "actual": actual,
-                           "attainment": share, "margin": kpi.margin, "period": str(evaluation.period_label),
+                           "attainment": share, "margin": kpi.margin, "period": evaluation.period_key,
                            "evaluation_id": evaluation.pk},
                           owner=evaluation.agreement.created_by,
                           series={"labels": [_("目标"), _("实际")], "values": [target, actual]})
@@ -187,7 +187,7 @@ def detect_survey(today: date) -> Iterator[Finding]:
         results = survey_results(survey)
         if results.answered < SURVEY_MIN_ANSWERS:
             continue
-        period = str(survey.evaluation.period_label)
+        period = survey.evaluation.period_key
         for dim in kpi_math.SURVEY_DIMENSIONS:
             mean = results.overall[dim]
             if mean is not None and mean < SURVEY_FLOOR:
@@ -228,6 +228,8 @@ def _num(x) -> str:
 
 def describe(rule: str, p: dict) -> tuple[str, str]:
     """The alert's title and a sentence with its numbers, in the active language."""
+    if isinstance(p.get("period"), list):
+        p = {**p, "period": period_label(*p["period"])}
     dim = dict(Dimension.choices).get(p.get("dimension", ""), p.get("dimension", ""))
     if rule == AlertRule.KPI_BELOW_TARGET:
         return (_("{kpi}低于目标（{period}）").format(**p),

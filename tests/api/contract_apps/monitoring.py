@@ -67,7 +67,7 @@ def objects(manager, partner_a, partner_b):
                                      dedupe_key=f"kpi_below_target:{kpi.pk}", severity="warning", title="销售额低于目标",
                                      evidence={"params": {"kpi": "销售额", "unit": "万元", "target": 100.0,
                                                           "actual": 70.0, "attainment": 0.7, "margin": 0.1,
-                                                          "period": "2026Q1"}})
+                                                          "period": ["quarter", 2026, 1]}})
         return {"monitoring_agreement_id": agreement.pk, "evaluation_id": evaluation.pk, "evaluation_kpi_id": kpi.pk,
                 "survey_id": survey.pk, "alert_id": alert.pk}
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from allies.cli import sales, screening, settle
+from allies.cli import sales, screening, watch
 
 app = typer.Typer(
     name="allies",
@@ -24,6 +25,7 @@ app.command("rank")(screening.rank)
 weights_app.command("ahp")(screening.weights_ahp)
 import_app.command("sales")(sales.import_sales)
 app.command("settle")(settle.settle)
+app.command("watch")(watch.watch)
 
 
 def setup_django() -> None:

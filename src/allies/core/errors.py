@@ -32,6 +32,9 @@ class ErrorCode(StrEnum):
     INVALID_PERIOD = "invalid_period"
     CURRENCY_MISMATCH = "currency_mismatch"
     INVALID_COST = "invalid_cost"
+    INVALID_PERIOD = "invalid_period"
+    INVALID_SURVEY_ANSWER = "invalid_survey_answer"
+    INVALID_WEBHOOK = "invalid_webhook"
 
 
 STATUS = {

@@ -18,6 +18,8 @@ INTERNAL_NAV = [
     (_("收益分配"), [("settlements:index", _("分配规则与结算")), ("settlements:categories", _("产品品类"))]),
     (_("治理与冲突"), [("governance:list", _("联盟治理")), ("governance:conflicts", _("冲突记录")),
                   ("governance:my_actions", _("我的待办")), ("governance:calendar", _("日历订阅"))]),
+    (_("评估与预警"), [("monitoring:list", _("定期评估")), ("monitoring:alerts", _("预警")),
+                   ("monitoring:webhooks", _("推送设置"))]),
 ]
 PARTNER_NAV = [
     (_("我的公司"), [("portal:home", _("我的公司"))]),
@@ -28,6 +30,7 @@ PARTNER_NAV = [
     (_("结算"), [("settlements:index", _("结算单"))]),
     (_("治理与冲突"), [("governance:list", _("联盟治理")), ("governance:conflicts", _("冲突记录")),
                   ("governance:my_actions", _("我的待办")), ("governance:calendar", _("日历订阅"))]),
+    (_("评估与预警"), [("monitoring:list", _("定期评估")), ("monitoring:alerts", _("预警"))]),
 ]
 
 

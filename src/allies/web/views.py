@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import redirect, render
 
+from allies.monitoring.dashboard import dashboard
 from allies.partners.choices import Stage
 from allies.partners.models import Partner, StageChange
 from allies.partners.selectors import default_model, ranking_compute
@@ -26,4 +27,5 @@ def home(request):
         "recent": StageChange.objects.select_related("partner", "changed_by")[:8],
         "top": top,
         "model": model,
+        **dashboard(user=request.user),
     })

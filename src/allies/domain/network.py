@@ -15,7 +15,8 @@ What each figure means (the web page shows the same sentences):
   seed, so the same graph gives the same figures), scaled up by ``n / samples``; on
   smaller graphs it is exact.
 - articulation point: an organisation whose loss splits its part of the network in two
-  or more; ``separated`` counts the organisations that would be cut off from the rest.
+  or more; ``separated`` counts the organisations that would be cut off from the largest
+  remaining piece.
 - bridge: a single link whose loss splits the network; ``separated`` counts the
   organisations on the smaller side.
 - clusters: groups found by label propagation (each organisation repeatedly adopts the
@@ -222,7 +223,7 @@ def structure(g: Graph) -> Structure:
         comp[root] = c
         stack = [(root, -1, indptr[root])]
         root_children: list[int] = []
-        cut_sizes: dict[int, int] = {}
+        cut_pieces: dict[int, list[int]] = {}
         found: list[tuple[int, int]] = []
         while stack:
             node, parent, pos = stack[-1]
@@ -249,10 +250,13 @@ def structure(g: Graph) -> Structure:
                 found.append((min(parent, node), max(parent, node)))
                 bridges[found[-1]] = size[node]
             if low[node] >= disc[parent] and parent != root:
-                cut_sizes[parent] = cut_sizes.get(parent, 0) + size[node]
+                cut_pieces.setdefault(parent, []).append(size[node])
         total = size[root]
         sizes.append(total)
-        articulation.update(cut_sizes)
+        for node, pieces in cut_pieces.items():
+            # without it, its cut-off subtrees and the rest of the part fall apart; count all but the largest piece
+            rest = total - 1 - sum(pieces)
+            articulation[node] = total - 1 - max([*pieces, rest])
         if len(root_children) >= 2:
             # without the root its child subtrees fall apart; all but the largest count as cut off
             subtrees = [size[x] for x in root_children]

@@ -466,10 +466,10 @@ def suggestions(*, limit: int = 10) -> list[SuggestionView]:
         a, b = partners[partner_id_of(s.a)], partners[partner_id_of(s.b)]
         evidence = []
         if s.shared_ab:
-            evidence.append(_("{a} 与我方共同客户 {x} 家，{b} 与我方 {y} 家，{a} 与 {b} 之间共同客户 {z} 家。").format(
+            evidence.append(_("{a}与我方共同客户 {x} 家，{b}与我方 {y} 家，{a}与{b}之间共同客户 {z} 家。").format(
                 a=a.name, b=b.name, x=s.shared_a_us, y=s.shared_b_us, z=s.shared_ab))
         if s.only_a and s.only_b:
-            evidence.append(_("资源互补：{a} 提供{ra}，{b} 提供{rb}。").format(
+            evidence.append(_("资源互补：{a}提供{ra}，{b}提供{rb}。").format(
                 a=a.name, b=b.name, ra=join_list(labels.get(r, r) for r in s.only_a),
                 rb=join_list(labels.get(r, r) for r in s.only_b)))
         if s.gaps_closed:

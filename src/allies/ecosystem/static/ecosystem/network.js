@@ -59,11 +59,14 @@
         dx[l[0]] -= x / d * f * d / 2; dy[l[0]] -= y / d * f * d / 2;
         dx[l[1]] += x / d * f * d / 2; dy[l[1]] += y / d * f * d / 2;
       });
+      for (i = 0; i < n; i++) {  // a little gravity keeps isolated organisations in view
+        dx[i] -= (nodes[i].x - width / 2) * 0.05; dy[i] -= (nodes[i].y - height / 2) * 0.05;
+      }
       for (i = 0; i < n; i++) {
         if (nodes[i].kind === "us") { continue; }
         var len = Math.sqrt(dx[i] * dx[i] + dy[i] * dy[i]) + 0.01, step = Math.min(len, t);
         nodes[i].x += dx[i] / len * step; nodes[i].y += dy[i] / len * step;
-        nodes[i].x = Math.max(30, Math.min(width - 30, nodes[i].x));
+        nodes[i].x = Math.max(30, Math.min(width - 90, nodes[i].x));
         nodes[i].y = Math.max(30, Math.min(height - 30, nodes[i].y));
       }
       t *= 0.985;

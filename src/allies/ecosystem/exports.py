@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from allies.core.errors import DomainError, ErrorCode
+from allies.core.text import join_list
 
 
 def _money(v) -> float | None:
@@ -34,7 +35,7 @@ def _sections(data: dict) -> list[tuple[str, list[str], list[list]]]:
     ag = data["agreements"]
     out.append((_("联盟协议"), [_("状态"), _("数量")], [[r["label"], r["count"]] for r in ag["by_status"]]))
     out.append((_("本季度签署的协议"), [_("协议编号"), _("名称"), _("伙伴方"), _("多边")],
-                [[s["code"], s["title"], "、".join(s["partners"]), _("是") if s["multilateral"] else _("否")]
+                [[s["code"], s["title"], join_list(s["partners"]), _("是") if s["multilateral"] else _("否")]
                  for s in ag["signed"]]))
     if data["health"] is None:
         out.append((_("联盟健康度"), [_("说明")], [[_not_available()]]))
@@ -61,13 +62,13 @@ def _sections(data: dict) -> list[tuple[str, list[str], list[list]]]:
                     [[c["title"], c["kind"], c["agreement"], c["opened"].isoformat()] for c in data["conflicts"]]))
     ini = data["initiatives"]
     out.append((_("联合创新项目"), [_("名称"), _("状态"), _("币种"), _("预算"), _("参与方"), _("本季度里程碑（完成/计划）")],
-                [[x["title"], str(x["status"]), x["currency"], _money(x["budget"]), "、".join(x["parties"]),
+                [[x["title"], str(x["status"]), x["currency"], _money(x["budget"]), join_list(x["parties"]),
                   f"{x['milestones_done']}/{x['milestones_due']}"] for x in ini["labs"]]))
     out.append((_("共同投资"), [_("被投企业"), _("状态"), _("币种"), _("投资额"), _("最新价值"), _("浮动盈亏"), _("投资方")],
                 [[x["target"], str(x["status"]), x["currency"], _money(x["amount"]), _money(x["value"]),
-                  _money(x["gain"]), "、".join(x["parties"])] for x in ini["investments"]]))
+                  _money(x["gain"]), join_list(x["parties"])] for x in ini["investments"]]))
     out.append((_("联合品牌项目"), [_("名称"), _("状态"), _("合作伙伴"), _("市场")],
-                [[x["title"], str(x["status"]), "、".join(x["partners"]), "、".join(x["markets"])]
+                [[x["title"], str(x["status"]), join_list(x["partners"]), join_list(x["markets"])]
                  for x in ini["cobrandings"]]))
     return out
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from allies.core.errors import DomainError
+from allies.core.text import join_clauses, labelled
 from allies.core.scoping import get_visible
 from allies.ecosystem import exports, portfolio, selectors, services
 from allies.ecosystem.api import explanations
@@ -288,7 +289,7 @@ def milestone_add(request, pk: int):
             messages.success(request, _("已添加里程碑。"))
     else:
         messages.error(request, _("里程碑内容有误：{errors}").format(
-            errors="；".join(f"{form.fields[k].label}：{' '.join(v)}" for k, v in form.errors.items())))
+            errors=join_clauses(labelled(form.fields[k].label, " ".join(v)) for k, v in form.errors.items())))
     return redirect("ecosystem:lab", pk=lab.pk)
 
 

@@ -51,7 +51,7 @@ def test_follow_a_suggestion_to_the_two_partners_it_names(page, live_server, log
     graph = page.locator("#network")
     expect(graph).to_have_attribute("data-ready", "1")
     expect(graph.locator("g.network-node")).to_have_count(4)  # us and three partners
-    expect(graph.locator("line.network-edge")).to_have_count(3)  # shared customers: us-east, us-west, east-west
+    expect(graph.locator("path.network-edge")).to_have_count(3)  # shared customers: us-east, us-west, east-west
     # every script and stylesheet comes from the app itself
     for src in page.locator("script[src], link[href]").evaluate_all("els => els.map(e => e.src || e.href)"):
         assert src.startswith(live_server.url), src
@@ -59,11 +59,11 @@ def test_follow_a_suggestion_to_the_two_partners_it_names(page, live_server, log
     # filter by relation type: only referrals -> no edges; back to shared customers
     page.locator("#network-filters input[name=type][value=referral]").check()
     expect(page).to_have_url(re.compile(r"type=referral"))
-    expect(page.locator("#network line.network-edge")).to_have_count(0)
+    expect(page.locator("#network path.network-edge")).to_have_count(0)
     page.locator("#network-filters input[name=type][value=referral]").uncheck()
     page.locator("#network-filters input[name=type][value=customers]").check()
     expect(page).to_have_url(re.compile(r"type=customers"))
-    expect(page.locator("#network line.network-edge")).to_have_count(3)
+    expect(page.locator("#network path.network-edge")).to_have_count(3)
 
     suggestion = page.locator("#suggestions .suggestion").first
     expect(suggestion).to_contain_text("东方渠道")

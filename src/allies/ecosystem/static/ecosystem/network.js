@@ -86,14 +86,24 @@
     var scale = 1, tx = 0, ty = 0;
     function apply() { view.setAttribute("transform", "translate(" + tx + "," + ty + ") scale(" + scale + ")"); }
 
+    // several relation types between the same two organisations are drawn as separate curves
+    var pairCount = {}, pairSeen = {};
+    edges.forEach(function (e) { var k = [e.source, e.target].sort().join("|"); pairCount[k] = (pairCount[k] || 0) + 1; });
+    function curve(a, b, bend) {
+      var mx = (a.x + b.x) / 2, my = (a.y + b.y) / 2, dx = b.x - a.x, dy = b.y - a.y;
+      var len = Math.sqrt(dx * dx + dy * dy) || 1;
+      return "M" + a.x + " " + a.y + " Q" + (mx - dy / len * bend) + " " + (my + dx / len * bend) + " " + b.x + " " + b.y;
+    }
     var edgeEls = edges.map(function (e) {
-      var a = nodes[index[e.source]], b = nodes[index[e.target]];
-      var line = el("line", {x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: COLORS[e.type] || "#999",
+      var a = nodes[index[e.source]], b = nodes[index[e.target]], k = [e.source, e.target].sort().join("|");
+      var i = pairSeen[k] = (pairSeen[k] || 0) + 1;
+      var bend = (i - 1 - (pairCount[k] - 1) / 2) * 16;
+      var line = el("path", {d: curve(a, b, bend), fill: "none", stroke: COLORS[e.type] || "#999",
                              "stroke-width": 1 + 3 * e.strength, "stroke-opacity": 0.55,
                              "data-type": e.type, class: "network-edge"}, edgeLayer);
       el("title", {}, line).textContent = a.label + " — " + b.label + " · " + e.type_label +
         (e.labels.length ? "：" + e.labels.join("；") : "");
-      return {edge: e, line: line};
+      return {edge: e, line: line, bend: bend};
     });
     var nodeEls = nodes.map(function (d) {
       var g = el("g", {class: "network-node", "data-id": d.id, transform: "translate(" + d.x + "," + d.y + ")",
@@ -110,9 +120,7 @@
     function position() {
       nodeEls.forEach(function (n) { n.g.setAttribute("transform", "translate(" + n.node.x + "," + n.node.y + ")"); });
       edgeEls.forEach(function (e) {
-        var a = nodes[index[e.edge.source]], b = nodes[index[e.edge.target]];
-        e.line.setAttribute("x1", a.x); e.line.setAttribute("y1", a.y);
-        e.line.setAttribute("x2", b.x); e.line.setAttribute("y2", b.y);
+        e.line.setAttribute("d", curve(nodes[index[e.edge.source]], nodes[index[e.edge.target]], e.bend));
       });
     }
 

@@ -103,9 +103,9 @@ def _group_links(kind: str, strength: float, start, end, label: str, partner_ids
 
 
 def _list_signature() -> tuple[str, list[tuple[int, int | None, int]]]:
-    lists = list(AccountList.objects.order_by("pk").values_list("pk", "partner_id", "account_count"))
-    digest = hashlib.sha256(repr(lists).encode()).hexdigest()[:24]
-    return digest, lists
+    rows = list(AccountList.objects.order_by("pk").values_list("pk", "partner_id", "account_count", "uploaded_at"))
+    digest = hashlib.sha256(repr(rows).encode()).hexdigest()[:24]
+    return digest, [r[:3] for r in rows]
 
 
 def customer_overlaps() -> tuple[dict[frozenset, int], dict[str, int]]:

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -299,8 +300,6 @@ def milestone_done(request, pk: int, milestone_id: int):
     lab = _lab(request, pk)
     _writer(request)
     milestone = get_object_or_404(LabMilestone.objects.select_related("project"), project=lab, pk=milestone_id)
-    from django.utils import timezone  # noqa: PLC0415
-
     try:
         services.milestone_update(actor=request.user, milestone=milestone,
                                   data={"done_on": timezone.localdate()})

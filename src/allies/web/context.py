@@ -20,6 +20,8 @@ INTERNAL_NAV = [
                   ("governance:my_actions", _("我的待办")), ("governance:calendar", _("日历订阅"))]),
     (_("评估与预警"), [("monitoring:list", _("定期评估")), ("monitoring:alerts", _("预警")),
                    ("monitoring:webhooks", _("推送设置"))]),
+    (_("生态"), [("ecosystem:network", _("生态网络")), ("ecosystem:analytics", _("网络分析")),
+                ("ecosystem:initiatives", _("联合创新与投资")), ("ecosystem:portfolio", _("联盟组合报告"))]),
 ]
 PARTNER_NAV = [
     (_("我的公司"), [("portal:home", _("我的公司"))]),
@@ -31,6 +33,7 @@ PARTNER_NAV = [
     (_("治理与冲突"), [("governance:list", _("联盟治理")), ("governance:conflicts", _("冲突记录")),
                   ("governance:my_actions", _("我的待办")), ("governance:calendar", _("日历订阅"))]),
     (_("评估与预警"), [("monitoring:list", _("定期评估")), ("monitoring:alerts", _("预警"))]),
+    (_("生态"), [("ecosystem:network", _("生态网络")), ("ecosystem:initiatives", _("联合创新与投资"))]),
 ]
 
 

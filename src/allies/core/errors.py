@@ -27,6 +27,7 @@ class ErrorCode(StrEnum):
     INVALID_KPI = "invalid_kpi"
     INVALID_MEASUREMENT = "invalid_measurement"
     SERVER_ERROR = "server_error"
+    UNSAFE_LINK = "unsafe_link"
 
 
 STATUS = {

@@ -14,12 +14,14 @@ INTERNAL_NAV = [
     (_("数据共享"), [("sales:list", _("销售数据")), ("sales:sharing", _("共享级别")),
                     ("accounts:home", _("联合客户")), ("accounts:registrations", _("客户报备")),
                     ("tokens:access_log", _("访问记录"))]),
+    (_("知识库"), [("knowledge:list", _("知识库"))]),
 ]
 PARTNER_NAV = [
     (_("我的公司"), [("portal:home", _("我的公司"))]),
     (_("试点项目"), [("pilots:list", _("试点项目"))]),
     (_("数据共享"), [("sales:upload", _("上传销售数据")), ("sales:uploads", _("上传记录")),
                     ("accounts:home", _("联合客户")), ("accounts:registrations", _("客户报备"))]),
+    (_("知识库"), [("knowledge:list", _("知识库"))]),
 ]
 
 

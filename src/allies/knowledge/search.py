@@ -1,0 +1,223 @@
+"""Full-text search of the knowledge base, Chinese and English, the same on SQLite and PostgreSQL.
+
+Choice. The knowledge app keeps its own inverted index, the table ``knowledge_posting``
+(token, article, tf, dl), written in the same transaction as the article at every save.
+SQLite FTS5 and PostgreSQL tsvector were the alternatives; they rank, tokenise and
+highlight differently, need database-specific migrations and, for Chinese, text
+segmented before it is stored anyway. One plain table with one composite index
+``(token, article)`` behaves identically on both databases, is migrated like any other
+model, and answers a query with two indexed statements.
+
+Tokens. Text is NFKC-normalised and lower-cased. Runs of Chinese characters are cut with
+jieba's search mode (``cut_for_search``, HMM off so the same words always cut the same
+way), which emits the words and the shorter dictionary words inside them: 尽职调查 gives
+尽职, 调查 and 尽职调查, so a search for 调查 finds it. Runs of Latin letters and digits
+become words, reduced by a light English suffix stemmer (checklists -> checklist,
+screening -> screen). Common stop words (的, 和, the, of ...) are not indexed. The title
+counts three times.
+
+Query. The query is cut the same way. One ``GROUP BY`` over the index (``token IN (...)``,
+restricted to the articles the user may see) returns every matching article with the
+number of query tokens it has and its BM25 score (k1 = 1.2, b = 0.75; idf from one
+``COUNT`` per token over the same index); articles with more of the query's tokens come
+first, then by score. Snippets (for the page shown only) come from the article's stored
+plain text: the part around the first hit, HTML-escaped, then the hits wrapped in
+``<mark>``.
+
+jieba loads its dictionary (about one second) the first time a text is cut, once per
+process; nothing is loaded at import.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import threading
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, F, FloatField, Sum, Value, When
+from django.db.models.functions import Cast
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+K1 = 1.2
+B = 0.75
+TITLE_WEIGHT = 3
+MAX_TOKEN = 64
+MAX_QUERY_TOKENS = 32
+SNIPPET_CHARS = 140
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_RUNS = re.compile(rf"([{_CJK}]+)|([0-9a-z]+)")
+_STOP = frozenset(
+    "的 了 和 与 及 或 等 是 在 对 把 被 为 以 之 其 也 都 而 并 个 这 那 就 中 上 下 "
+    "a an and are as at be been by for from has have in into is it its of on or that the their this to "
+    "was were will with".split()
+)
+_SUFFIXES = (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
+
+_lock = threading.Lock()
+_jieba = None
+
+
+def _segmenter():
+    """jieba, with its dictionary loaded: once per process, on first use."""
+    global _jieba
+    if _jieba is None:
+        with _lock:
+            if _jieba is None:
+                import jieba
+
+                jieba.setLogLevel(logging.WARNING)
+                jieba.initialize()
+                _jieba = jieba
+    return _jieba
+
+
+def stem(word: str) -> str:
+    """A light English stemmer: enough that plural and -ing/-ed forms meet their word."""
+    if len(word) <= 4 or word.isdigit():
+        return word
+    for suffix, replacement in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "s" and word.endswith("ss"):
+                return word
+            return word[: -len(suffix)] + replacement
+    return word
+
+
+def normalise(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "").lower()
+
+
+def tokens(text: str) -> list[str]:
+    """The index tokens of a text, in order, repeats kept."""
+    out: list[str] = []
+    for match in _RUNS.finditer(normalise(text)):
+        cjk, word = match.groups()
+        if cjk:
+            for part in _segmenter().cut_for_search(cjk, HMM=False):
+                if part not in _STOP:
+                    out.append(part[:MAX_TOKEN])
+        elif word not in _STOP:
+            out.append(stem(word)[:MAX_TOKEN])
+    return out
+
+
+def document_terms(title: str, text: str) -> tuple[Counter, int]:
+    """(token -> weighted frequency, document length) for an article's title and plain text."""
+    counts = Counter(tokens(text))
+    for token in tokens(title):
+        counts[token] += TITLE_WEIGHT
+    return counts, sum(counts.values())
+
+
+def query_terms(query: str) -> list[str]:
+    """The distinct tokens of a query, in order, at most MAX_QUERY_TOKENS of them."""
+    seen: list[str] = []
+    for token in tokens(query[:500]):
+        if token not in seen:
+            seen.append(token)
+    return seen[:MAX_QUERY_TOKENS]
+
+
+# --------------------------------------------------------------------------- querying
+
+
+@dataclass(frozen=True)
+class Hit:
+    article_id: int
+    score: float
+    matched: int
+
+
+def rank(*, postings, articles, terms: list[str], visible=None) -> list[Hit]:
+    """Every matching article, best first.
+
+    ``postings`` is the Posting queryset and ``articles`` the Article queryset (the
+    collection statistics come from it). ``visible`` is None when the user may see every
+    article, else a queryset of the Articles they may see: it becomes a sub-select, so
+    visibility is part of the one ranking statement.
+    """
+    if not terms:
+        return []
+    stats = articles.aggregate(n=Count("*"), s=Sum("search_length"))
+    total = stats["n"] or 0
+    if total == 0:
+        return []
+    average = max((stats["s"] or 0) / total, 1.0)
+    df = dict(postings.filter(token__in=terms).values("token").annotate(n=Count("*")).values_list("token", "n"))
+    if not df:
+        return []
+    idf = {t: math.log(1 + (total - n + 0.5) / (n + 0.5)) for t, n in df.items()}
+    weight = Case(*[When(token=t, then=Value(w)) for t, w in idf.items()], default=Value(0.0),
+                  output_field=FloatField())
+    tf = Cast(F("tf"), FloatField())
+    dl = Cast(F("dl"), FloatField())
+    score = weight * tf * Value(K1 + 1) / (tf + Value(K1 * (1 - B)) + Value(K1 * B / average) * dl)
+    matching = postings.filter(token__in=list(df))
+    if visible is not None:
+        matching = matching.filter(article__in=visible.values("pk"))
+    rows = (matching.values("article_id")
+            .annotate(score=Sum(score, output_field=FloatField()), matched=Count("*"))
+            .order_by("-matched", "-score", "article_id")
+            .values_list("article_id", "score", "matched"))
+    return [Hit(article_id=a, score=s, matched=m) for a, s, m in rows]
+
+
+# --------------------------------------------------------------------------- highlighting
+
+
+def _pattern(query: str, terms: list[str]) -> re.Pattern | None:
+    parts = []
+    for term in sorted(set(terms), key=len, reverse=True):
+        if re.fullmatch(r"[0-9a-z]+", term):
+            parts.append(rf"\b{re.escape(term)}[a-z]*")
+        else:
+            parts.append(re.escape(term))
+    for word in re.findall(r"[0-9a-z]+", normalise(query)):
+        if word not in _STOP:
+            parts.append(rf"\b{re.escape(word)}")
+    for run in re.findall(rf"[{_CJK}]{{2,}}", normalise(query)):
+        parts.insert(0, re.escape(run))
+    if not parts:
+        return None
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+def _marked(text: str, pattern: re.Pattern | None) -> str:
+    """``text`` HTML-escaped, with every hit of ``pattern`` wrapped in <mark>."""
+    if pattern is None:
+        return escape(text)
+    out, last = [], 0
+    for match in pattern.finditer(text):
+        if match.end() == match.start():
+            continue
+        out.append(escape(text[last:match.start()]))
+        out.append(f"<mark>{escape(match.group())}</mark>")
+        last = match.end()
+    out.append(escape(text[last:]))
+    return "".join(out).replace("</mark><mark>", "")
+
+
+def highlight(text: str, query: str, terms: list[str]) -> SafeString:
+    """The whole of a short text (a title) escaped, with the query's hits marked."""
+    return mark_safe(_marked(text, _pattern(query, terms)))  # noqa: S308 - every part is escaped above
+
+
+def snippet(text: str, query: str, terms: list[str], width: int = SNIPPET_CHARS) -> SafeString:
+    """About ``width`` characters of ``text`` around its first hit, escaped, hits marked."""
+    pattern = _pattern(query, terms)
+    flat = re.sub(r"\s+", " ", text or "").strip()
+    first = pattern.search(flat) if pattern else None
+    start = 0 if first is None else max(0, first.start() - width // 4)
+    end = min(len(flat), start + width)
+    if end - start < width:
+        start = max(0, end - width)
+    piece = flat[start:end]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(flat) else ""
+    return mark_safe(prefix + _marked(piece, pattern) + suffix)  # noqa: S308 - _marked escapes every part

@@ -1,0 +1,119 @@
+"""Reads of the knowledge base: what a user may see, lists, search with snippets, revisions and diffs.
+
+Staff see every article; a partner user sees only articles shared with its company
+(through allies.core.scoping.restrict, like every partner-reachable queryset).
+"""
+
+import difflib
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.safestring import SafeString
+
+from allies.core.scoping import get_visible, restrict
+from allies.knowledge import search
+from allies.knowledge.models import Article, Posting, Revision, Tag, Visibility
+from allies.partners.models import Partner
+
+
+def visible_articles(user) -> QuerySet:
+    qs = Article.objects.all()
+    if user is not None and getattr(user, "is_authenticated", False) and not user.is_internal:
+        qs = qs.filter(visibility=Visibility.SHARED)
+    return restrict(qs, user)
+
+
+def article_get(user, pk) -> Article:
+    return get_visible(visible_articles(user).select_related("created_by", "updated_by"), user, pk=pk)
+
+
+def with_relations(qs: QuerySet, user) -> QuerySet:
+    """Prefetch what a list or a detail shows; a partner user sees only its own company among linked partners."""
+    partners = restrict(Partner.objects.order_by("name"), user)
+    return qs.prefetch_related("tags", "authors", Prefetch("partners", queryset=partners),
+                               Prefetch("shared_with", queryset=partners))
+
+
+def article_list(*, user, tag: str = "", partner_id: int | None = None) -> QuerySet:
+    qs = visible_articles(user)
+    if tag:
+        qs = qs.filter(tags__name=tag)
+    if partner_id:
+        qs = qs.filter(partners=partner_id)
+    return with_relations(qs.distinct() if tag or partner_id else qs, user)
+
+
+def tags_in_use(user) -> list[Tag]:
+    ids = visible_articles(user).values("tags")
+    return list(Tag.objects.filter(pk__in=ids).order_by("name"))
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    article: Article
+    score: float
+    matched: int
+    title: SafeString
+    snippet: SafeString
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    query: str
+    terms: list[str]
+    total: int
+    results: list[SearchResult]
+
+
+def article_search(*, user, query: str, tag: str = "", offset: int = 0, limit: int = 20) -> SearchPage:
+    """The visible articles matching ``query``, best first, one page of them with highlighted snippets."""
+    query = (query or "").strip()
+    terms = search.query_terms(query)
+    visible = visible_articles(user)
+    if tag:
+        visible = visible.filter(tags__name=tag)
+    restricted = visible if (tag or not user.is_internal) else None
+    hits = search.rank(postings=Posting.objects.all(), articles=Article.objects.all(), terms=terms,
+                       visible=restricted)
+    page = hits[offset:offset + limit]
+    articles = with_relations(Article.objects.filter(pk__in=[h.article_id for h in page]), user).in_bulk()
+    results = [
+        SearchResult(article=articles[h.article_id], score=h.score, matched=h.matched,
+                     title=search.highlight(articles[h.article_id].title, query, terms),
+                     snippet=search.snippet(articles[h.article_id].search_text, query, terms))
+        for h in page if h.article_id in articles
+    ]
+    return SearchPage(query=query, terms=terms, total=len(hits), results=results)
+
+
+def revision_list(article: Article) -> QuerySet:
+    return article.revisions.select_related("author").order_by("-number")
+
+
+def revision_get(article: Article, number: int) -> Revision:
+    return article.revisions.select_related("author").get(number=number)
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    kind: str  # "add", "del", "same", "hunk"
+    text: str
+
+
+def revision_diff(old: Revision | None, new: Revision) -> list[DiffLine]:
+    """Line differences of title and body from ``old`` to ``new`` (everything added when old is None)."""
+    before = [] if old is None else [f"# {old.title}", "", *old.body.splitlines()]
+    after = [f"# {new.title}", "", *new.body.splitlines()]
+    lines = []
+    for line in difflib.unified_diff(before, after, lineterm="", n=2):
+        if line.startswith(("---", "+++")):
+            continue
+        if line.startswith("@@"):
+            lines.append(DiffLine("hunk", line))
+        elif line.startswith("+"):
+            lines.append(DiffLine("add", line[1:]))
+        elif line.startswith("-"):
+            lines.append(DiffLine("del", line[1:]))
+        else:
+            lines.append(DiffLine("same", line[1:]))
+    return lines

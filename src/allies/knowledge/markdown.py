@@ -52,7 +52,7 @@ def _inspector() -> MarkdownIt:
 
 def link_scheme(url: str) -> str:
     """The scheme a browser would use for ``url`` ("" for a relative link or an anchor)."""
-    text = _IGNORED_IN_SCHEME.sub("", unquote(url or ""))
+    text = _IGNORED_IN_SCHEME.sub("", url or "")
     text = re.sub(r"&#(x[0-9a-f]+|\d+);?", lambda m: chr(int(m[1][1:], 16) if m[1][0] in "xX" else int(m[1])),
                   text, flags=re.IGNORECASE)
     text = _IGNORED_IN_SCHEME.sub("", text)
@@ -76,8 +76,9 @@ def unsafe_links(source: str) -> list[str]:
     """Every link or image address in the Markdown whose scheme is not http, https or mailto."""
     found = []
     for url in _links(_inspector().parse(source or "")):
-        scheme = link_scheme(url)
-        if scheme and scheme not in SAFE_SCHEMES and url not in found:
+        # A percent-encoded scheme is a relative link to a browser; it is refused all the same.
+        schemes = {link_scheme(url), link_scheme(unquote(url))} - {""}
+        if schemes - SAFE_SCHEMES and url not in found:
             found.append(url)
     return found
 

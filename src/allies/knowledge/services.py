@@ -216,15 +216,14 @@ def article_update(*, actor, article: Article, data: dict, base_revision: int | 
         locked.save()
         _apply(locked, cleaned)
         if _state(locked) == before:
-            transaction.set_rollback(True)
-            article.refresh_from_db()
-            return article
-        locked.authors.add(actor)
-        locked.revision += 1
-        locked.updated_by = actor
-        locked.save(update_fields=["revision", "updated_by", "updated_at"])
-        _snapshot(locked, number=locked.revision, actor=actor, note=_note(data.get("note")))
-        index_article(locked, Posting=Posting)
+            transaction.set_rollback(True)  # nothing changed: no revision, not even a new updated_at
+        else:
+            locked.authors.add(actor)
+            locked.revision += 1
+            locked.updated_by = actor
+            locked.save(update_fields=["revision", "updated_by", "updated_at"])
+            _snapshot(locked, number=locked.revision, actor=actor, note=_note(data.get("note")))
+            index_article(locked, Posting=Posting)
     article.refresh_from_db()
     return article
 

@@ -39,7 +39,7 @@ def articles(manager, partner_a, partner_b):
 
 
 def _titles(page):
-    return [r.article.title for r in page.results]
+    return [r.title_text for r in page.results]
 
 
 def test_search_finds_chinese_words_inside_longer_words(db, articles, manager):

@@ -107,7 +107,9 @@ def search_articles(request, filters: Query[SearchFilters]):
     page = selectors.article_search(user=request.auth, query=filters.q, tag=filters.tag, offset=window.start,
                                     limit=window.stop - window.start)
     return {"query": page.query, "terms": page.terms, "count": page.total, "items": [
-        {"article": article_out(r.article), "score": r.score, "matched": r.matched, "title_html": str(r.title),
+        {"article": {"id": r.article_id, "title": r.title_text, "language": r.language, "tags": r.tags,
+                     "visibility": r.visibility, "revision": r.revision, "updated_at": r.updated_at},
+         "score": r.score, "matched": r.matched, "title_html": str(r.title),
          "snippet_html": str(r.snippet)} for r in page.results]}
 
 

@@ -5,7 +5,7 @@ with its historical models.
 """
 
 from allies.knowledge import markdown
-from allies.knowledge.search import document_terms
+from allies.knowledge.search import document_terms, term_weight
 
 
 def index_article(article, *, Posting) -> None:
@@ -17,5 +17,6 @@ def index_article(article, *, Posting) -> None:
     type(article).objects.filter(pk=article.pk).update(search_text=text, search_length=length)
     Posting.objects.filter(article_id=article.pk).delete()
     Posting.objects.bulk_create(
-        [Posting(article_id=article.pk, token=token, tf=tf, dl=length) for token, tf in counts.items()],
+        [Posting(article_id=article.pk, token=token, tf=tf, weight=term_weight(tf, length))
+         for token, tf in counts.items()],
         batch_size=500)

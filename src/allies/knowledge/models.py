@@ -125,16 +125,17 @@ class Attachment(models.Model):
 
 
 class Posting(models.Model):
-    """One token of one article in the search index: how often it occurs (tf) in a text this long (dl)."""
+    """One token of one article in the search index, with its BM25 term weight (see allies.knowledge.search)."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
     token = models.CharField(max_length=64)
     tf = models.PositiveIntegerField()
-    dl = models.PositiveIntegerField()
+    weight = models.FloatField()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["article", "token"], name="knowledge_posting_unique")]
-        indexes = [models.Index(fields=["token", "article", "tf", "dl"], name="knowledge_posting_token")]
+        # Covering: a query reads (token -> article, weight) from the index alone.
+        indexes = [models.Index(fields=["token", "article", "weight"], name="knowledge_posting_token")]
 
 
 auditlog.register(Article, m2m_fields={"tags", "shared_with", "partners", "agreements", "authors"},

@@ -16,11 +16,18 @@ become words, reduced by a light English suffix stemmer (checklists -> checklist
 screening -> screen). Common stop words (的, 和, the, of ...) are not indexed. The title
 counts three times.
 
-Query. The query is cut the same way. One ``GROUP BY`` over the index (``token IN (...)``,
-restricted to the articles the user may see) returns every matching article with the
-number of query tokens it has and its BM25 score (k1 = 1.2, b = 0.75; idf from one
-``COUNT`` per token over the same index); articles with more of the query's tokens come
-first, then by score. Snippets (for the page shown only) come from the article's stored
+Ranking. BM25 (k1 = 1.2, b = 0.75). The term-frequency part of each posting is computed
+when the article is saved and stored in the posting (``weight``); its length
+normalisation uses a fixed reference length of 300 tokens instead of the collection's
+running average, so a save never has to rewrite other articles' postings. idf is
+computed per query from the document frequencies.
+
+Query. The query is cut the same way. Two statements, both served by the covering index
+``(token, article, weight)``: one counts each token's articles (and all articles, for
+idf); one ``GROUP BY article`` over the postings of the query's tokens, restricted to the
+articles the user may see (the scoping queryset as a sub-select), returns every matching
+article with the number of query tokens it has and its score. Articles with more of the
+query's tokens come first, then by score. Snippets (for the page shown only) come from the article's stored
 plain text: the part around the first hit, HTML-escaped, then the hits wrapped in
 ``<mark>``.
 
@@ -38,14 +45,13 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, FloatField, Sum, Value, When
-from django.db.models.functions import Cast
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 K1 = 1.2
 B = 0.75
 TITLE_WEIGHT = 3
+REFERENCE_LENGTH = 300  # tokens: the article length BM25 treats as typical
 MAX_TOKEN = 64
 MAX_QUERY_TOKENS = 32
 SNIPPET_CHARS = 140
@@ -127,6 +133,11 @@ def query_terms(query: str) -> list[str]:
 # --------------------------------------------------------------------------- querying
 
 
+def term_weight(tf: int, length: int) -> float:
+    """The BM25 term-frequency part of a posting, fixed at index time (see the module docstring)."""
+    return tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / REFERENCE_LENGTH))
+
+
 @dataclass(frozen=True)
 class Hit:
     article_id: int
@@ -134,38 +145,51 @@ class Hit:
     matched: int
 
 
-def rank(*, postings, articles, terms: list[str], visible=None) -> list[Hit]:
-    """Every matching article, best first.
+def rank(*, terms: list[str], visible=None, offset: int = 0, limit: int = 20) -> tuple[int, list[Hit]]:
+    """(how many articles match, one page of them best first: article, BM25 score, query tokens it has).
 
-    ``postings`` is the Posting queryset and ``articles`` the Article queryset (the
-    collection statistics come from it). ``visible`` is None when the user may see every
-    article, else a queryset of the Articles they may see: it becomes a sub-select, so
-    visibility is part of the one ranking statement.
+    ``visible`` is None when the user may see every article, else a queryset of the
+    Articles they may see: its SQL becomes a sub-select of the ranking statement, so the
+    scoping done by ``core.scoping.restrict`` is part of the one query.
     """
+    from django.db import connection
+
+    from allies.knowledge.models import Article, Posting
+
     if not terms:
-        return []
-    stats = articles.aggregate(n=Count("*"), s=Sum("search_length"))
-    total = stats["n"] or 0
-    if total == 0:
-        return []
-    average = max((stats["s"] or 0) / total, 1.0)
-    df = dict(postings.filter(token__in=terms).values("token").annotate(n=Count("*")).values_list("token", "n"))
-    if not df:
-        return []
-    idf = {t: math.log(1 + (total - n + 0.5) / (n + 0.5)) for t, n in df.items()}
-    weight = Case(*[When(token=t, then=Value(w)) for t, w in idf.items()], default=Value(0.0),
-                  output_field=FloatField())
-    tf = Cast(F("tf"), FloatField())
-    dl = Cast(F("dl"), FloatField())
-    score = weight * tf * Value(K1 + 1) / (tf + Value(K1 * (1 - B)) + Value(K1 * B / average) * dl)
-    matching = postings.filter(token__in=list(df))
-    if visible is not None:
-        matching = matching.filter(article__in=visible.values("pk"))
-    rows = (matching.values("article_id")
-            .annotate(score=Sum(score, output_field=FloatField()), matched=Count("*"))
-            .order_by("-matched", "-score", "article_id")
-            .values_list("article_id", "score", "matched"))
-    return [Hit(article_id=a, score=s, matched=m) for a, s, m in rows]
+        return 0, []
+    postings, articles = Posting._meta.db_table, Article._meta.db_table
+    marks = ", ".join(["%s"] * len(terms))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT token, COUNT(*) FROM {postings} WHERE token IN ({marks}) GROUP BY token "
+                       f"UNION ALL SELECT NULL, COUNT(*) FROM {articles}", terms)
+        counts = cursor.fetchall()
+        total = next((n for t, n in counts if t is None), 0)
+        df = {t: n for t, n in counts if t is not None}
+        if not df or not total:
+            return 0, []
+        idf = {t: math.log(1 + (total - n + 0.5) / (n + 0.5)) for t, n in df.items()}
+        cases = " ".join("WHEN %s THEN %s" for _t in idf)
+        params: list = [v for t, w in idf.items() for v in (t, w)]
+        sql = (f"SELECT article_id, SUM(weight * (CASE token {cases} ELSE 0.0 END)) AS score, COUNT(*) AS matched "
+               f"FROM {postings} WHERE token IN ({', '.join(['%s'] * len(idf))})")
+        params += list(idf)
+        if visible is not None:
+            sub, sub_params = visible.values("pk").query.sql_with_params()
+            sql += f" AND article_id IN ({sub})"
+            params += list(sub_params)
+        sql += " GROUP BY article_id"
+        # The window count gives the number of matches without sending them all to Python.
+        cursor.execute(f"SELECT article_id, score, matched, COUNT(*) OVER () FROM ({sql}) hits "
+                       f"ORDER BY matched DESC, score DESC, article_id LIMIT %s OFFSET %s",
+                       [*params, max(0, limit), max(0, offset)])
+        rows = cursor.fetchall()
+        if rows:
+            count = rows[0][3]
+        else:
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) hits", params)
+            count = cursor.fetchone()[0]
+        return count, [Hit(article_id=a, score=float(s), matched=m) for a, s, m, _n in rows]
 
 
 # --------------------------------------------------------------------------- highlighting

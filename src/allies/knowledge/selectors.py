@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString
 
 from allies.core.scoping import get_visible, restrict
 from allies.knowledge import search
-from allies.knowledge.models import Article, Posting, Revision, Tag, Visibility
+from allies.knowledge.models import Article, Revision, Tag, Visibility
 from allies.partners.models import Partner
 
 
@@ -50,11 +50,17 @@ def tags_in_use(user) -> list[Tag]:
 
 @dataclass(frozen=True)
 class SearchResult:
-    article: Article
+    article_id: int
+    title_text: str
+    language: str
+    visibility: str
+    revision: int
+    updated_at: object
+    tags: list[str]
     score: float
     matched: int
-    title: SafeString
-    snippet: SafeString
+    title: SafeString  # escaped, hits in <mark>
+    snippet: SafeString  # escaped, hits in <mark>
 
 
 @dataclass(frozen=True)
@@ -66,24 +72,36 @@ class SearchPage:
 
 
 def article_search(*, user, query: str, tag: str = "", offset: int = 0, limit: int = 20) -> SearchPage:
-    """The visible articles matching ``query``, best first, one page of them with highlighted snippets."""
+    """The visible articles matching ``query``, best first, one page of them with highlighted snippets.
+
+    The page is read with plain ``values()`` (no model instances, no prefetching): a
+    search answers within the benchmark's 100 ms even when thousands of articles match.
+    """
     query = (query or "").strip()
     terms = search.query_terms(query)
-    visible = visible_articles(user)
-    if tag:
-        visible = visible.filter(tags__name=tag)
-    restricted = visible if (tag or not user.is_internal) else None
-    hits = search.rank(postings=Posting.objects.all(), articles=Article.objects.all(), terms=terms,
-                       visible=restricted)
-    page = hits[offset:offset + limit]
-    articles = with_relations(Article.objects.filter(pk__in=[h.article_id for h in page]), user).in_bulk()
+    visible = None
+    if tag or not user.is_internal:
+        visible = visible_articles(user)
+        if tag:
+            visible = visible.filter(tags__name=tag)
+    total, page = search.rank(terms=terms, visible=visible, offset=offset, limit=limit)
+    ids = [h.article_id for h in page]
+    rows = {r["id"]: r for r in Article.objects.filter(pk__in=ids).values(
+        "id", "title", "language", "visibility", "revision", "updated_at", "search_text")}
+    tags: dict[int, list[str]] = {}
+    for article_id, name in (Article.tags.through.objects.filter(article_id__in=ids)
+                             .order_by("tag__name").values_list("article_id", "tag__name")):
+        tags.setdefault(article_id, []).append(name)
     results = [
-        SearchResult(article=articles[h.article_id], score=h.score, matched=h.matched,
-                     title=search.highlight(articles[h.article_id].title, query, terms),
-                     snippet=search.snippet(articles[h.article_id].search_text, query, terms))
-        for h in page if h.article_id in articles
+        SearchResult(article_id=h.article_id, title_text=rows[h.article_id]["title"],
+                     language=rows[h.article_id]["language"], visibility=rows[h.article_id]["visibility"],
+                     revision=rows[h.article_id]["revision"], updated_at=rows[h.article_id]["updated_at"],
+                     tags=tags.get(h.article_id, []), score=h.score, matched=h.matched,
+                     title=search.highlight(rows[h.article_id]["title"], query, terms),
+                     snippet=search.snippet(rows[h.article_id]["search_text"], query, terms))
+        for h in page if h.article_id in rows
     ]
-    return SearchPage(query=query, terms=terms, total=len(hits), results=results)
+    return SearchPage(query=query, terms=terms, total=total, results=results)
 
 
 def revision_list(article: Article) -> QuerySet:

@@ -56,7 +56,7 @@ def article_search(request):
     q = request.GET.get("q", "").strip()[:500]
     tag = request.GET.get("tag", "").strip()[:50]
     try:
-        number = max(1, int(request.GET.get("page", "1")))
+        number = min(max(1, int(request.GET.get("page", "1"))), 100_000)
     except ValueError:
         number = 1
     result = selectors.article_search(user=request.user, query=q, tag=tag, offset=(number - 1) * PAGE_SIZE,

@@ -81,6 +81,8 @@ def test_unsafe_link_in_an_edit_leaves_the_article_as_it_was(db, manager):
     ({"title": "x", "body": "y", "language": "fr"}, "language"),
     ({"title": "x", "body": "y", "partner_ids": [999999]}, "partner_ids"),
     ({"title": "x", "body": "y", "tags": ["长" * 51]}, "tags"),
+    ({"title": "a\x00b", "body": "y"}, "title"),
+    ({"title": "x", "body": "正文\x00"}, "body"),
 ])
 def test_bad_input_names_the_field_and_writes_nothing(db, manager, data, field):
     before = _counts()

@@ -34,7 +34,13 @@ def with_relations(qs: QuerySet, user) -> QuerySet:
                                Prefetch("shared_with", queryset=partners))
 
 
+def _clean_param(text: str) -> str:
+    """A filter value as the database can take it (PostgreSQL refuses NUL in text)."""
+    return (text or "").replace("\x00", "").strip()
+
+
 def article_list(*, user, tag: str = "", partner_id: int | None = None) -> QuerySet:
+    tag = _clean_param(tag)
     qs = visible_articles(user)
     if tag:
         qs = qs.filter(tags__name=tag)
@@ -77,7 +83,8 @@ def article_search(*, user, query: str, tag: str = "", offset: int = 0, limit: i
     The page is read with plain ``values()`` (no model instances, no prefetching): a
     search answers within the benchmark's 100 ms even when thousands of articles match.
     """
-    query = (query or "").strip()
+    query = _clean_param(query)
+    tag = _clean_param(tag)
     terms = search.query_terms(query)
     visible = None
     if tag or not user.is_internal:

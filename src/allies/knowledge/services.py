@@ -4,6 +4,8 @@ Input is checked as a whole before anything is written; a Markdown link or image
 unsafe scheme (javascript:, data: ...) refuses the save with a message naming the link.
 """
 
+import re
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -27,6 +29,17 @@ MAX_TAG = 50
 MAX_NOTE = 200
 FIELDS = ("title", "body", "language", "tags", "partner_ids", "agreement_ids", "author_ids", "visibility",
           "shared_with_ids")
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _control(value: str, field: str, label: str, problems: Problems) -> bool:
+    """Whether ``value`` has control characters (PostgreSQL cannot even store NUL); reported as a problem."""
+    if CONTROL.search(value):
+        problems.add(field, CONTROL.sub("?", value)[:50], _("含有不可见的控制字符。"), label=label)
+        return True
+    return False
 
 
 def _label(field: str) -> str:
@@ -60,7 +73,7 @@ def _clean_tags(raw, problems: Problems) -> list[str]:
     names: list[str] = []
     for value in raw or []:
         name = " ".join(str(value).split())
-        if not name:
+        if not name or _control(name, "tags", _label("tags"), problems):
             continue
         if len(name) > MAX_TAG:
             problems.add("tags", name, _("标签最多 {n} 个字符。").format(n=MAX_TAG), label=_label("tags"))
@@ -76,14 +89,18 @@ def _clean(data: dict, problems: Problems, current: Article | None = None) -> di
     out: dict = {}
     if "title" in data or current is None:
         title = " ".join(str(data.get("title") or "").split())
-        if not title:
+        if _control(title, "title", _label("title"), problems):
+            title = ""
+        elif not title:
             problems.add("title", title, _("不能为空。"), label=_label("title"))
         elif len(title) > MAX_TITLE:
             problems.add("title", title, _("最多 {n} 个字符。").format(n=MAX_TITLE), label=_label("title"))
         out["title"] = title
     if "body" in data or current is None:
         body = str(data.get("body") or "").replace("\r\n", "\n")
-        if not body.strip():
+        if _control(body, "body", _label("body"), problems):
+            body = ""
+        elif not body.strip():
             problems.add("body", "", _("不能为空。"), label=_label("body"))
         elif len(body) > MAX_BODY:
             problems.add("body", body[:50], _("最多 {n} 个字符。").format(n=MAX_BODY), label=_label("body"))
@@ -135,7 +152,7 @@ def _clean(data: dict, problems: Problems, current: Article | None = None) -> di
 
 
 def _note(raw) -> str:
-    note = " ".join(str(raw or "").split())
+    note = CONTROL.sub("", " ".join(str(raw or "").split()))
     return note[:MAX_NOTE]
 
 

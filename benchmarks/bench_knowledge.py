@@ -13,9 +13,13 @@ Baselines, measured in the same run and interleaved with the figure (A, B, A, B 
 - In-memory index: the same postings held in a Python dict (token -> {article: tf}) in
   this process, BM25 in Python, top 20 with ``heapq``: a floor no database query can beat.
 
-The 10,000 articles (half Chinese, half English) are sentences drawn with a fixed seed
-from a vocabulary of the spec's practices, 150-400 characters each, indexed exactly as
-the app indexes a saved article. Each database is set up in its own process: a throw-away
+The 10,000 articles (half Chinese, half English, 150-400 characters each, fixed seed) are
+indexed exactly as the app indexes a saved article. By default they are realistic: each
+is about one practice, made of sentences of the shipped starter articles (70 % from its
+own topic), with a partner name, a place and a figure. ``--uniform`` builds the
+adversarial corpus instead: sentences drawn evenly from about 70 domain words, so every
+query word is in about half of the articles and every search aggregates 4,000-20,000
+postings. Each database is set up in its own process: a throw-away
 SQLite file, and the PostgreSQL database ``allies_bench_kb`` (dropped and created; set
 BENCH_PG_URL to use another server; skipped with a message when PostgreSQL is not
 reachable). Run: ``.venv/bin/python benchmarks/bench_knowledge.py`` (``--quick``: 2,000
@@ -44,6 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import load_average, machine_info, print_table  # noqa: E402
 
 N = 2_000 if "--quick" in sys.argv else 10_000
+UNIFORM = "--uniform" in sys.argv
 ROUNDS = 10  # every query this many times per user, interleaved with the baselines
 GOAL_MS = 100.0
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/allies_bench_kb")
@@ -79,12 +84,54 @@ def sentence(rng: random.Random, zh: bool) -> str:
     return ("".join(parts) + "。") if zh else (" ".join(parts).capitalize() + ".")
 
 
-def article_text(rng: random.Random, zh: bool) -> tuple[str, str]:
+def uniform_article(rng: random.Random, zh: bool) -> tuple[str, str]:
+    """Adversarial: sentences drawn evenly from ~70 words, so every query word is in about half the articles."""
     title = sentence(rng, zh).rstrip("。.")[:60]
-    body, lo, hi = [], 150, 400
-    target = rng.randint(lo, hi)
+    body, target = [], rng.randint(150, 400)
     while sum(len(s) for s in body) < target:
         body.append(sentence(rng, zh))
+    return title, ("" if zh else " ").join(body)
+
+
+ZH_NAMES = [a + b for a in "华东 星河 云帆 青松 远景 博睿 锦程 海川 天枢 明德 长风 恒信".split()
+            for b in "智造 渠道 数据 资本 咨询 物流 软件 科技 医疗 零售".split()]
+EN_NAMES = [f"{a} {b}" for a in "Northwind Contoso Fabrikam Litware Tailspin Wingtip Adatum Proseware".split()
+            for b in "Systems Logistics Retail Health Capital Software Data Labs".split()]
+ZH_PLACES = "北京 上海 深圳 杭州 成都 武汉 南京 苏州 广州 西安 重庆 天津".split()
+EN_PLACES = "Berlin Lyon Austin Osaka Madrid Toronto Sydney Dublin Seoul Milan".split()
+
+
+def starter_sentences() -> dict[tuple[str, bool], list[str]]:
+    """Sentences of the shipped starter articles, by topic and language: real text of the domain."""
+    import re
+
+    from allies.knowledge import markdown
+    from allies.knowledge.starters import starters
+
+    out: dict[tuple[str, bool], list[str]] = {}
+    for st in starters():
+        zh = st.language != "en"
+        pieces = re.split(r"(?<=[。；！？])|\n" if zh else r"(?<=[.;!?])\s+|\n", markdown.plain_text(st.body))
+        out[(st.key.split(".")[0], zh)] = [p.strip() for p in pieces if len(p.strip()) > 6]
+    return out
+
+
+def realistic_article(rng: random.Random, zh: bool, source: dict) -> tuple[str, str]:
+    """An article about one practice (most sentences from its starter article, some from others),
+    naming a partner, a place and a figure: words follow the domain's own frequencies."""
+    topics = sorted({t for t, _z in source})
+    topic = rng.choice(topics)
+    name = rng.choice(ZH_NAMES if zh else EN_NAMES)
+    place = rng.choice(ZH_PLACES if zh else EN_PLACES)
+    body, target = [], rng.randint(150, 400)
+    if zh:
+        body.append(f"{name}在{place}的合作，第{rng.randint(1, 12)}次复盘，涉及金额{rng.randint(5, 900)}万元。")
+    else:
+        body.append(f"Notes from {name} in {place}, review {rng.randint(1, 12)}, about {rng.randint(5, 900)}k.")
+    while sum(len(s) for s in body) < target:
+        pick = topic if rng.random() < 0.7 else rng.choice(topics)
+        body.append(rng.choice(source[(pick, zh)]))
+    title = f"{name}：{body[1][:24]}" if zh else f"{name}: {body[1][:40]}"
     return title, ("" if zh else " ").join(body)
 
 
@@ -127,11 +174,12 @@ def child(kind: str) -> dict:
     partner_user = User.objects.create_user("bench-partner", role="partner", partner=partner)
 
     rng = random.Random(SEED)
+    source = starter_sentences()
     start = time.perf_counter()
     docs = []
     for i in range(N):
         zh = i % 2 == 0
-        title, body = article_text(rng, zh)
+        title, body = uniform_article(rng, zh) if UNIFORM else realistic_article(rng, zh, source)
         counts, length = search.document_terms(title, body)
         docs.append((title, body, "zh-hans" if zh else "en", counts, length, i % 10 == 0))
     cut = time.perf_counter() - start
@@ -142,7 +190,7 @@ def child(kind: str) -> dict:
         Article.objects.bulk_create([Article(title=t, body=b, language=lang, search_text=b, search_length=n,
                                              revision=1, visibility="shared" if shared else "internal")
                                      for t, b, lang, _c, n, shared in docs], batch_size=1000)
-        ids = list(Article.objects.exclude(search_text="").order_by("pk").values_list("pk", flat=True))
+        ids = list(Article.objects.filter(starter_key__isnull=True).order_by("pk").values_list("pk", flat=True))
         postings = []
         for pk, (_t, _b, _l, counts, length, _s) in zip(ids, docs):
             lengths[pk] = length
@@ -226,12 +274,15 @@ def main() -> int:
         print("RESULT " + json.dumps(child(sys.argv[2])), flush=True)
         return 0
     print(f"machine: {machine_info()} load: {load_average()}", flush=True)
+    print("corpus: " + ("uniform (adversarial: every query word in about half the articles)" if UNIFORM else
+                        "realistic (sentences of the starter articles by topic, with names, places, figures)"),
+          flush=True)
     kinds = ["sqlite"] + (["postgresql"] if pg_reachable() else [])
     if "postgresql" not in kinds:
         print(f"PostgreSQL not reachable at {PG_URL}: its figures are skipped", flush=True)
     rows, missed = [], False
     for kind in kinds:
-        args = [sys.executable, __file__, "--child", kind] + (["--quick"] if "--quick" in sys.argv else [])
+        args = [sys.executable, __file__, "--child", kind] + [a for a in ("--quick", "--uniform") if a in sys.argv]
         proc = subprocess.run(args, capture_output=True, text=True, cwd=ROOT,
                               env={k: v for k, v in os.environ.items() if k != "DATABASE_URL"})
         line = next((x for x in proc.stdout.splitlines() if x.startswith("RESULT ")), None)

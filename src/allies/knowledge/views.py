@@ -7,7 +7,6 @@ revisions, linked alliances or whom else an article is shared with.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -189,8 +188,6 @@ def attachment_download(request, attachment_id: int):
 @writer_required
 def attachment_delete(request, attachment_id: int):
     record = get_visible(Attachment.objects.select_related("article"), request.user, pk=attachment_id)
-    if not request.user.can_write:
-        raise PermissionDenied
     services.attachment_delete(actor=request.user, attachment=record)
     messages.success(request, _("已删除附件“{name}”。").format(name=record.original_name))
     return redirect("knowledge:detail", pk=record.article_id)

@@ -8,6 +8,14 @@ from .conftest import assert_error, call
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached document frequencies from another test's rolled-back rows would shift the ranking."""
+    from django.core.cache import cache
+
+    cache.clear()
+
 URL = "/api/v1/knowledge"
 
 

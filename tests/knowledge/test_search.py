@@ -104,3 +104,15 @@ def test_starter_articles_are_searchable_in_both_languages(db, manager):
     assert "伙伴筛选清单" in _titles(selectors.article_search(user=manager, query="尽职调查"))
     assert "Conflict handling steps" in _titles(selectors.article_search(user=manager, query="mediator"))
     assert "试点项目模板" in _titles(selectors.article_search(user=manager, query="试点 模板"))
+
+
+def test_document_frequencies_are_cached_and_dropped_on_save(db, manager, django_assert_num_queries):
+    from allies.knowledge import search as engine
+
+    services.article_create(actor=manager, data={"title": "缓存测试", "body": "冥想练习。"})
+    terms = engine.query_terms("冥想")
+    assert engine.rank(terms=terms)[0] == 1
+    with django_assert_num_queries(1):  # frequencies from the cache: only the ranking statement
+        assert engine.rank(terms=terms)[0] == 1
+    services.article_create(actor=manager, data={"title": "第二篇", "body": "冥想与呼吸。"})
+    assert engine.rank(terms=terms)[0] == 2

@@ -21,6 +21,9 @@ class ArticleAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Revision)
 class RevisionAdmin(admin.ModelAdmin):

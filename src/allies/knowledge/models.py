@@ -127,15 +127,17 @@ class Attachment(models.Model):
 class Posting(models.Model):
     """One token of one article in the search index, with its BM25 term weight (see allies.knowledge.search)."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+", db_index=False)
     token = models.CharField(max_length=64)
     tf = models.PositiveIntegerField()
     weight = models.FloatField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["article", "token"], name="knowledge_posting_unique")]
-        # Covering: a query reads (token -> article, weight) from the index alone.
-        indexes = [models.Index(fields=["token", "article", "weight"], name="knowledge_posting_token")]
+        # Both covering, so a search reads postings from an index alone: by token for staff (every
+        # article), by article for a partner user (the few articles shared with it). One posting
+        # per (article, token) holds by construction: indexing replaces all of an article's postings.
+        indexes = [models.Index(fields=["token", "article", "weight"], name="knowledge_posting_token"),
+                   models.Index(fields=["article", "token", "weight"], name="knowledge_posting_article")]
 
 
 auditlog.register(Article, m2m_fields={"tags", "shared_with", "partners", "agreements", "authors"},

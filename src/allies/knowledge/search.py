@@ -20,7 +20,8 @@ Ranking. BM25 (k1 = 1.2, b = 0.75). The term-frequency part of each posting is c
 when the article is saved and stored in the posting (``weight``); its length
 normalisation uses a fixed reference length of 300 tokens instead of the collection's
 running average, so a save never has to rewrite other articles' postings. idf is
-computed per query from the document frequencies.
+computed per query from the document frequencies, which are cached for up to five
+minutes (a save drops the counts of the tokens it touched).
 
 Query. The query is cut the same way. Two statements, both served by the covering index
 ``(token, article, weight)``: one counts each token's articles (and all articles, for
@@ -37,6 +38,7 @@ process; nothing is loaded at import.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import re
@@ -45,6 +47,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -54,6 +57,7 @@ TITLE_WEIGHT = 3
 REFERENCE_LENGTH = 300  # tokens: the article length BM25 treats as typical
 MAX_TOKEN = 64
 MAX_QUERY_TOKENS = 32
+DF_CACHE_SECONDS = 300
 SNIPPET_CHARS = 140
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -145,6 +149,43 @@ class Hit:
     matched: int
 
 
+def _key(token: str | None) -> str:
+    return "kb:df:" + (hashlib.sha1(token.encode()).hexdigest() if token is not None else "*")
+
+
+def _frequencies(cursor, terms: list[str], postings: str, articles: str) -> tuple[int, dict[str, int]]:
+    """(number of articles, token -> number of articles with it), from the cache where possible.
+
+    idf only weighs the tokens against each other, so counts up to DF_CACHE_SECONDS old
+    are good enough; a save drops the counts of the tokens it touched (in this process's
+    cache, or everywhere with Redis).
+    """
+    keys = {_key(t): t for t in [*terms, None]}
+    cached = cache.get_many(list(keys))
+    missing = [t for k, t in keys.items() if k not in cached]
+    if missing:
+        wanted = [t for t in missing if t is not None]
+        parts, params = [], []
+        if wanted:
+            parts.append(f"SELECT token, COUNT(*) FROM {postings} WHERE token IN ({', '.join(['%s'] * len(wanted))})"
+                         " GROUP BY token")
+            params += wanted
+        if None in missing:
+            parts.append(f"SELECT NULL, COUNT(*) FROM {articles}")
+        cursor.execute(" UNION ALL ".join(parts), params)
+        found = {t: n for t, n in cursor.fetchall()}
+        fresh = {_key(t): found.get(t, 0) for t in missing}
+        cache.set_many(fresh, DF_CACHE_SECONDS)
+        cached.update(fresh)
+    total = cached[_key(None)]
+    return total, {t: cached[_key(t)] for t in terms if cached[_key(t)]}
+
+
+def forget_frequencies(tokens) -> None:
+    """Drop cached document frequencies after an article's postings changed."""
+    cache.delete_many([_key(t) for t in tokens] + [_key(None)])
+
+
 def rank(*, terms: list[str], visible=None, offset: int = 0, limit: int = 20) -> tuple[int, list[Hit]]:
     """(how many articles match, one page of them best first: article, BM25 score, query tokens it has).
 
@@ -159,13 +200,8 @@ def rank(*, terms: list[str], visible=None, offset: int = 0, limit: int = 20) ->
     if not terms:
         return 0, []
     postings, articles = Posting._meta.db_table, Article._meta.db_table
-    marks = ", ".join(["%s"] * len(terms))
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT token, COUNT(*) FROM {postings} WHERE token IN ({marks}) GROUP BY token "
-                       f"UNION ALL SELECT NULL, COUNT(*) FROM {articles}", terms)
-        counts = cursor.fetchall()
-        total = next((n for t, n in counts if t is None), 0)
-        df = {t: n for t, n in counts if t is not None}
+        total, df = _frequencies(cursor, terms, postings, articles)
         if not df or not total:
             return 0, []
         idf = {t: math.log(1 + (total - n + 0.5) / (n + 0.5)) for t, n in df.items()}
@@ -175,7 +211,7 @@ def rank(*, terms: list[str], visible=None, offset: int = 0, limit: int = 20) ->
                f"FROM {postings} WHERE token IN ({', '.join(['%s'] * len(idf))})")
         params += list(idf)
         if visible is not None:
-            sub, sub_params = visible.values("pk").query.sql_with_params()
+            sub, sub_params = visible.order_by().values("pk").query.sql_with_params()
             sql += f" AND article_id IN ({sub})"
             params += list(sub_params)
         sql += " GROUP BY article_id"

@@ -39,6 +39,7 @@ process; nothing is loaded at import.
 from __future__ import annotations
 
 import hashlib
+import html
 import logging
 import math
 import re
@@ -48,7 +49,6 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 K1 = 1.2
@@ -248,30 +248,38 @@ def _pattern(query: str, terms: list[str]) -> re.Pattern | None:
     return re.compile("|".join(parts), re.IGNORECASE)
 
 
+def _escape(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
 def _marked(text: str, pattern: re.Pattern | None) -> str:
     """``text`` HTML-escaped, with every hit of ``pattern`` wrapped in <mark>."""
     if pattern is None:
-        return escape(text)
+        return _escape(text)
     out, last = [], 0
     for match in pattern.finditer(text):
         if match.end() == match.start():
             continue
-        out.append(escape(text[last:match.start()]))
-        out.append(f"<mark>{escape(match.group())}</mark>")
+        out.append(_escape(text[last:match.start()]))
+        out.append(f"<mark>{_escape(match.group())}</mark>")
         last = match.end()
-    out.append(escape(text[last:]))
+    out.append(_escape(text[last:]))
     return "".join(out).replace("</mark><mark>", "")
 
 
-def highlight(text: str, query: str, terms: list[str]) -> SafeString:
+def hit_pattern(query: str, terms: list[str]) -> re.Pattern | None:
+    """The pattern that marks a query's hits (build it once per search, use it for every result)."""
+    return _pattern(query, terms)
+
+
+def highlight(text: str, pattern: re.Pattern | None) -> SafeString:
     """The whole of a short text (a title) escaped, with the query's hits marked."""
-    return mark_safe(_marked(text, _pattern(query, terms)))  # noqa: S308 - every part is escaped above
+    return mark_safe(_marked(text, pattern))  # noqa: S308 - every part is escaped above
 
 
-def snippet(text: str, query: str, terms: list[str], width: int = SNIPPET_CHARS) -> SafeString:
+def snippet(text: str, pattern: re.Pattern | None, width: int = SNIPPET_CHARS) -> SafeString:
     """About ``width`` characters of ``text`` around its first hit, escaped, hits marked."""
-    pattern = _pattern(query, terms)
-    flat = re.sub(r"\s+", " ", text or "").strip()
+    flat = " ".join((text or "").split())
     first = pattern.search(flat) if pattern else None
     start = 0 if first is None else max(0, first.start() - width // 4)
     end = min(len(flat), start + width)

@@ -99,13 +99,14 @@ def article_search(*, user, query: str, tag: str = "", offset: int = 0, limit: i
     for article_id, name in (Article.tags.through.objects.filter(article_id__in=ids)
                              .order_by("tag__name").values_list("article_id", "tag__name")):
         tags.setdefault(article_id, []).append(name)
+    pattern = search.hit_pattern(query, terms)
     results = [
         SearchResult(article_id=h.article_id, title_text=rows[h.article_id]["title"],
                      language=rows[h.article_id]["language"], visibility=rows[h.article_id]["visibility"],
                      revision=rows[h.article_id]["revision"], updated_at=rows[h.article_id]["updated_at"],
                      tags=tags.get(h.article_id, []), score=h.score, matched=h.matched,
-                     title=search.highlight(rows[h.article_id]["title"], query, terms),
-                     snippet=search.snippet(rows[h.article_id]["search_text"], query, terms))
+                     title=search.highlight(rows[h.article_id]["title"], pattern),
+                     snippet=search.snippet(rows[h.article_id]["search_text"], pattern))
         for h in page if h.article_id in rows
     ]
     return SearchPage(query=query, terms=terms, total=total, results=results)

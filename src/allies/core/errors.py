@@ -35,6 +35,7 @@ class ErrorCode(StrEnum):
     INVALID_PERIOD = "invalid_period"
     INVALID_SURVEY_ANSWER = "invalid_survey_answer"
     INVALID_WEBHOOK = "invalid_webhook"
+    UNSAFE_LINK = "unsafe_link"
 
 
 STATUS = {

@@ -22,6 +22,7 @@ INTERNAL_NAV = [
                    ("monitoring:webhooks", _("推送设置"))]),
     (_("生态"), [("ecosystem:network", _("生态网络")), ("ecosystem:analytics", _("网络分析")),
                 ("ecosystem:initiatives", _("联合创新与投资")), ("ecosystem:portfolio", _("联盟组合报告"))]),
+    (_("知识库"), [("knowledge:list", _("知识库"))]),
 ]
 PARTNER_NAV = [
     (_("我的公司"), [("portal:home", _("我的公司"))]),
@@ -34,6 +35,7 @@ PARTNER_NAV = [
                   ("governance:my_actions", _("我的待办")), ("governance:calendar", _("日历订阅"))]),
     (_("评估与预警"), [("monitoring:list", _("定期评估")), ("monitoring:alerts", _("预警"))]),
     (_("生态"), [("ecosystem:network", _("生态网络")), ("ecosystem:initiatives", _("联合创新与投资"))]),
+    (_("知识库"), [("knowledge:list", _("知识库"))]),
 ]
 
 

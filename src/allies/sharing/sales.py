@@ -38,6 +38,7 @@ from allies.sharing.models import (
     SharingGrant,
     SharingLevel,
 )
+from allies.sharing import compiled
 from allies.sharing.sales_import import (
     CURRENCY_DIGITS,
     EXPORT_HEADERS,
@@ -74,27 +75,38 @@ class WriteResult:
 # --------------------------------------------------------------------------- selectors
 
 
-def shared_partner_ids(partner: Partner | None, level: str) -> list[int]:
+def shared_partner_ids(partner: Partner | int | None, level: str) -> list[int]:
     """The partners that let ``partner`` see their sales at ``level`` or more ("rows" includes aggregates)."""
     if partner is None:
         return []
-    return list(SharingGrant.objects.filter(grantee=partner, level__in=LEVELS_AT_LEAST[SharingLevel(level)])
-                .values_list("grantor_id", flat=True))
+    partner_id = partner if isinstance(partner, int) else partner.pk
+    levels = LEVELS_AT_LEAST[SharingLevel(level)]
+    rows = compiled.values(
+        (SharingGrant.objects.db, "grants", len(levels)),
+        lambda: SharingGrant.objects.filter(grantee_id=partner_id, level__in=levels).values("grantor_id"),
+        [partner_id, *levels])
+    return [r["grantor_id"] for r in rows]
 
 
-def _shared_by(user, level: str) -> list[int]:
-    return shared_partner_ids(user.partner, level) if getattr(user, "is_partner_user", False) else []
+def shared_by(user, level: str) -> list[int]:
+    """For a partner user, the partners sharing with its company at ``level`` or more; else []."""
+    return shared_partner_ids(user.partner_id, level) if getattr(user, "is_partner_user", False) else []
 
 
-def visible_sales(user) -> QuerySet:
-    """Sales rows the user may see: staff all, a partner its own plus those shared with it at "rows"."""
-    return restrict(SalesRecord.objects.all(), user, shared_by=_shared_by(user, SharingLevel.ROWS))
+def visible_sales(user, *, shared: list[int] | None = None) -> QuerySet:
+    """Sales rows the user may see: staff all, a partner its own plus those shared with it at "rows".
+
+    ``shared`` is :func:`shared_by` (user, "rows") when the caller already has it.
+    """
+    return restrict(SalesRecord.objects.all(), user,
+                    shared_by=shared_by(user, SharingLevel.ROWS) if shared is None else shared)
 
 
 def sales_rows(user, *, date_from: date | None = None, date_to: date | None = None, product: str = "",
-               customer: str = "", partner_id: int | None = None, ordering: str = "-date") -> QuerySet:
+               customer: str = "", partner_id: int | None = None, ordering: str = "-date",
+               shared: list[int] | None = None) -> QuerySet:
     """Filtered, ordered sales rows as dicts (:data:`ROW_VALUES`)."""
-    qs = visible_sales(user)
+    qs = visible_sales(user, shared=shared)
     if partner_id is not None:
         qs = qs.filter(partner_id=partner_id)
     if date_from:
@@ -108,12 +120,76 @@ def sales_rows(user, *, date_from: date | None = None, date_to: date | None = No
     return qs.order_by(*ORDERINGS.get(ordering, ORDERINGS["-date"])).values(*ROW_VALUES)
 
 
+def _scope(user, shared: list[int]) -> tuple[tuple, list] | None:
+    """What ``restrict(qs, user, shared_by=shared)`` filters on, as (shape, SQL parameters).
+
+    None when restrict() gives nothing at all (the caller then simply runs the ORM).
+    """
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_internal:
+        return ("all",), []
+    if not user.is_partner_user:
+        return None
+    others = [pid for pid in shared if pid != user.partner_id]
+    if others:
+        return ("in", 1 + len(others)), [user.partner_id, *others]
+    return ("eq",), [user.partner_id]
+
+
+def _filter_params(pairs) -> tuple[tuple, list]:
+    """(which filters are present, their SQL parameters in the order the querysets add them)."""
+    ops = connection.ops
+    present, params = [], []
+    for name, value in pairs:
+        if value is None or value == "":
+            present.append(False)
+            continue
+        present.append(True)
+        params.append(ops.adapt_datefield_value(value) if isinstance(value, date) else value)
+    return tuple(present), params
+
+
+def sales_page(user, *, date_from: date | None = None, date_to: date | None = None, product: str = "",
+               customer: str = "", partner_id: int | None = None, ordering: str = "-date",
+               bounds: slice, shared: list[int] | None = None) -> tuple[list[dict], int]:
+    """One page of :func:`sales_rows` and how many rows match, for the API.
+
+    Same rows and count as the queryset, through :mod:`allies.sharing.compiled` (the SQL the
+    ORM compiled for this shape of request, reused). The values may be as the database
+    driver gives them (SQLite: ISO text for dates and UTC datetimes, a number for the
+    quantity): the API's ``SalesRowOut`` reads both forms.
+    """
+    if shared is None:
+        shared = shared_by(user, SharingLevel.ROWS)
+
+    def build():
+        return sales_rows(user, date_from=date_from, date_to=date_to, product=product, customer=customer,
+                          partner_id=partner_id, ordering=ordering, shared=shared)
+
+    scope = _scope(user, shared)
+    if scope is None:
+        qs = build()
+        return list(qs[bounds]), qs.count()
+    present, params = _filter_params((("partner_id", partner_id), ("date_from", date_from), ("date_to", date_to),
+                                      ("product", product), ("customer", customer)))
+    ordering = ordering if ordering in ORDERINGS else "-date"
+    db = SalesRecord.objects.db
+    shape = (db, "sales", scope[0], present)
+    rows = compiled.values((*shape, ordering, bounds.start, bounds.stop), lambda: build()[bounds], scope[1] + params,
+                           convert=False)
+    if bounds.start == 0 and len(rows) < bounds.stop:
+        return rows, len(rows)  # the whole result fits on the first page: no COUNT needed
+    return rows, compiled.count(shape, build, scope[1] + params)
+
+
 def _month_start(day: date) -> date:
     return day.replace(day=1)
 
 
-def _visible_monthly(user, level: str, *, date_from=None, date_to=None, partner_id=None, product="") -> QuerySet:
-    qs = restrict(SalesMonthly.objects.all(), user, shared_by=_shared_by(user, level))
+def _visible_monthly(user, level: str, *, date_from=None, date_to=None, partner_id=None, product="",
+                     shared: list[int] | None = None) -> QuerySet:
+    qs = restrict(SalesMonthly.objects.all(), user, shared_by=shared_by(user, level) if shared is None else shared)
     if partner_id is not None:
         qs = qs.filter(partner_id=partner_id)
     if date_from:
@@ -125,6 +201,11 @@ def _visible_monthly(user, level: str, *, date_from=None, date_to=None, partner_
     return qs
 
 
+def summary_level(by: str) -> str:
+    """The sharing level a summary needs: "aggregates" for totals by partner, "rows" by product."""
+    return SharingLevel.AGGREGATES if by == "partner" else SharingLevel.ROWS
+
+
 def _period_label(month: date, period: str) -> str:
     if period == "quarter":
         return f"{month.year}-Q{(month.month - 1) // 3 + 1}"
@@ -132,18 +213,35 @@ def _period_label(month: date, period: str) -> str:
 
 
 def sales_summary(user, *, period: str = "month", by: str = "product", date_from: date | None = None,
-                  date_to: date | None = None, partner_id: int | None = None) -> list[dict]:
+                  date_to: date | None = None, partner_id: int | None = None,
+                  shared: list[int] | None = None) -> list[dict]:
     """Totals per period and product (or partner) and currency, read from the monthly roll-up.
 
     By partner, a partner user also sees the partners that share "aggregates" with it; by
-    product, the same partners as in its row list. Dates select whole months.
+    product, the same partners as in its row list (``shared``: :func:`shared_by` at
+    :func:`summary_level`, when the caller already has it). Dates select whole months.
     """
-    level = SharingLevel.AGGREGATES if by == "partner" else SharingLevel.ROWS
+    level = summary_level(by)
     group = "partner_id" if by == "partner" else "product"
-    qs = _visible_monthly(user, level, date_from=date_from, date_to=date_to, partner_id=partner_id)
-    grouped = (qs.values("month", group, "currency")
-               .annotate(n=Sum("rows"), quantity=Sum("quantity"), amount=Sum("amount"), cost=Sum("cost"))
-               .order_by("month", group, "currency"))
+    if shared is None:
+        shared = shared_by(user, level)
+
+    def build():
+        qs = _visible_monthly(user, level, date_from=date_from, date_to=date_to, partner_id=partner_id,
+                              shared=shared)
+        return (qs.values("month", group, "currency")
+                .annotate(n=Sum("rows"), quantity=Sum("quantity"), amount=Sum("amount"), cost=Sum("cost"))
+                .order_by("month", group, "currency"))
+
+    scope = _scope(user, shared)
+    if scope is None:
+        grouped = list(build())
+    else:
+        present, params = _filter_params((("partner_id", partner_id),
+                                          ("date_from", _month_start(date_from) if date_from else None),
+                                          ("date_to", date_to)))
+        grouped = compiled.values((SalesMonthly.objects.db, "summary", group, scope[0], present), build,
+                                  scope[1] + params)
     totals: dict[tuple, dict] = {}
     for g in grouped:
         key = (_period_label(g["month"], period), g[group], g["currency"])
@@ -528,7 +626,7 @@ def sales_export(user, *, fmt: str = "csv", **filters) -> tuple[bytes, str, str,
             max=EXPORT_MAX_ROWS), {"max_rows": EXPORT_MAX_ROWS})
     lang = "en" if (translation.get_language() or "").startswith("en") else "zh-hans"
     names = dict(Partner.objects.values_list("pk", "name")) if getattr(user, "is_internal", False) else dict(
-        Partner.objects.filter(Q(pk=user.partner_id) | Q(pk__in=_shared_by(user, SharingLevel.ROWS)))
+        Partner.objects.filter(Q(pk=user.partner_id) | Q(pk__in=shared_by(user, SharingLevel.ROWS)))
         .values_list("pk", "name"))
     rows = [[r["external_id"], r["date"].isoformat(), r["product"], r["customer"],
              format(r["quantity"].normalize(), "f"), money_text(r["amount"], r["currency"]),

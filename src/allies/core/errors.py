@@ -27,6 +27,7 @@ class ErrorCode(StrEnum):
     INVALID_KPI = "invalid_kpi"
     INVALID_MEASUREMENT = "invalid_measurement"
     SERVER_ERROR = "server_error"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
 
 
 STATUS = {

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from allies.core.errors import DomainError, ErrorCode
 from allies.core.permissions import require_writer
 from allies.core.scoping import get_visible, restrict
 from allies.partners.models import Partner
+from allies.sharing import compiled
 from allies.sharing.models import (
     IdempotencyKey,
     SalesImport,
@@ -38,7 +39,6 @@ from allies.sharing.models import (
     SharingGrant,
     SharingLevel,
 )
-from allies.sharing import compiled
 from allies.sharing.sales_import import (
     CURRENCY_DIGITS,
     EXPORT_HEADERS,
@@ -57,6 +57,8 @@ PROGRESS_INTERVAL = 0.5  # seconds between progress writes during a file import
 EXPORT_MAX_ROWS = 100_000
 QUANTITY_STEP = Decimal("0.001")
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
+IDEMPOTENCY_KEY_TTL = timedelta(hours=24)  # how long a replay returns the stored answer
+STUCK_IMPORT_AFTER = timedelta(hours=2)  # a 1,000,000-row import takes well under a minute
 ORDERINGS = {"date": ("date", "id"), "-date": ("-date", "-id"), "amount": ("amount", "id"),
              "-amount": ("-amount", "-id")}
 ROW_VALUES = ("id", "partner_id", "external_id", "date", "product", "customer", "quantity", "amount", "cost",
@@ -550,8 +552,9 @@ def idempotent(*, principal: str, key: str | None, method: str, path: str, reque
                run: Callable[[], tuple[int, dict]]) -> tuple[int, dict, bool]:
     """Run a write once per (principal, Idempotency-Key): a replay gets the stored (status, body, True).
 
-    The same key with another payload (or another operation) is refused with 422; only
-    successful answers are stored, so a refused request can be corrected and sent again.
+    The same key with another payload (or another operation) is refused with 422
+    (``idempotency_key_reused``); only successful answers are stored, so a refused request can
+    be corrected and sent again. A key is remembered for :data:`IDEMPOTENCY_KEY_TTL`.
     """
     if not key:
         status, body = run()
@@ -560,6 +563,10 @@ def idempotent(*, principal: str, key: str | None, method: str, path: str, reque
         raise DomainError(ErrorCode.VALIDATION, _("Idempotency-Key 须为 1 到 200 个可见 ASCII 字符（如 UUID）。"),
                           {"errors": [{"field": "Idempotency-Key", "reason": _("格式不对。")}]})
     stored = IdempotencyKey.objects.filter(principal=principal, key=key).first()
+    if stored is not None and stored.created_at < timezone.now() - IDEMPOTENCY_KEY_TTL:
+        # Expired: the key may be used afresh (the sweep purges such rows; this covers the gap).
+        IdempotencyKey.objects.filter(pk=stored.pk, created_at=stored.created_at).delete()
+        stored = None
     if stored is None:
         try:
             with transaction.atomic():
@@ -573,7 +580,7 @@ def idempotent(*, principal: str, key: str | None, method: str, path: str, reque
             if stored is None:
                 raise
     if (stored.request_hash, stored.method, stored.path) != (request_hash, method, path[:300]):
-        raise DomainError(ErrorCode.VALIDATION, _("这个 Idempotency-Key 已用于内容不同的另一个请求：请换一个新的键。"),
+        raise DomainError(ErrorCode.IDEMPOTENCY_KEY_REUSED, _("这个 Idempotency-Key 已用于内容不同的另一个请求：请换一个新的键。"),
                           {"errors": [{"field": "Idempotency-Key", "reason": _("请求内容与首次使用时不同。")}]})
     return stored.status, stored.body, True
 
@@ -638,3 +645,37 @@ def sales_export(user, *, fmt: str = "csv", **filters) -> tuple[bytes, str, str,
         return tabular.write_csv(header, rows), "text/csv; charset=utf-8", f"sales-{stamp}.csv", len(rows)
     return (tabular.write_xlsx(header, rows, sheet_title="sales"),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"sales-{stamp}.xlsx", len(rows))
+
+
+# --------------------------------------------------------------------------- housekeeping
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    stuck_imports: list[int]
+    expired_keys: int
+
+
+def sharing_sweep(*, stuck_after: timedelta = STUCK_IMPORT_AFTER, keys_older_than: timedelta = IDEMPOTENCY_KEY_TTL,
+                  now=None) -> SweepResult:
+    """Housekeeping (``allies manage sharing_sweep``, e.g. from cron every few minutes).
+
+    - An import still "running" ``stuck_after`` after its upload lost its worker (a crash or
+      a restart mid-import; the import's own transaction rolled back, so nothing of it was
+      written): it is marked failed with a message saying so, and can be uploaded again.
+    - Idempotency-Keys older than ``keys_older_than`` are deleted.
+    """
+    now = now or timezone.now()
+    stuck = list(SalesImport.objects.filter(status=SalesImport.RUNNING, created_at__lt=now - stuck_after)
+                 .values_list("pk", flat=True))
+    if stuck:
+        hours = round(stuck_after.total_seconds() / 3600, 1)
+        message = _("导入超过 {hours} 小时仍未完成，处理进程可能已中断。请重新上传该文件（外部编号相同的行会被更新，不会重复）。").format(
+            hours=hours)
+        with transaction.atomic():
+            SalesImport.objects.filter(pk__in=stuck, status=SalesImport.RUNNING).update(
+                status=SalesImport.FAILED, message=message[:500], finished_at=now, error_count=1,
+                errors=[{"row": 0, "column": "", "value": "", "reason": message}])
+        logger.warning("sharing sweep: marked stuck imports failed: %s", stuck)
+    expired, _by_model = IdempotencyKey.objects.filter(created_at__lt=now - keys_older_than).delete()
+    return SweepResult(stuck_imports=stuck, expired_keys=expired)

@@ -44,10 +44,10 @@ def orm_page(user, bounds, **filters):
 
 
 def normalised(rows):
-    """What the API makes of a row: SalesRowOut reads driver values (ISO text on SQLite) and ORM values alike."""
-    from allies.sharing.api_sales import SalesRowOut
+    """What the API writes of rows: driver values (SQLite: float quantity, naive UTC datetime) and ORM values alike."""
+    from allies.sharing.api_sales import _page_json
 
-    return [SalesRowOut.model_validate(r).model_dump(mode="json") for r in rows]
+    return json.loads(_page_json(0, [dict(r) for r in rows]).content)["items"]
 
 
 SHAPES = [
@@ -233,3 +233,41 @@ def test_sweep_command(partner_a, capsys):
     call_command("sharing_sweep", "--stuck-after", "20")
     assert "stuck imports marked failed: 1" in capsys.readouterr().out
     assert SalesImport.objects.get().status == SalesImport.FAILED
+
+
+def test_count_of_whole_months_comes_from_the_rollup_and_equals_count(seeded, manager, partner_user):
+    sales.sales_rows_write(actor=manager, partner=seeded[0],
+                           rows=rows_for("M", [(date(2026, m, 3), "音箱", "", 10, "1") for m in (2, 3, 3, 5)]))
+    for user in (manager, partner_user):
+        for filters in ({"date_from": date(2026, 1, 1), "date_to": date(2026, 3, 31)},
+                        {"date_from": date(2026, 2, 1)}, {"date_to": date(2026, 2, 28), "product": "音箱"},
+                        {"date_from": date(2026, 1, 1), "date_to": date(2026, 1, 31), "partner_id": seeded[1].pk},
+                        {"date_from": date(2026, 1, 2), "date_to": date(2026, 3, 31)}, {"customer": "乙客户"}):
+            expected = sales.sales_rows(user, **filters).count()
+            with CaptureQueriesContext(connection) as queries:
+                _rows, count = sales.sales_page(user, bounds=slice(0, 2), **filters)
+            assert count == expected, filters
+            if len(_rows) < 2:
+                continue  # the whole answer fits on the page: nothing to count
+            rollup = any("salesmonthly" in q["sql"] for q in queries.captured_queries)
+            assert rollup == ("customer" not in filters and filters.get("date_from") != date(2026, 1, 2)), filters
+
+
+def test_written_rows_match_the_declared_schema():
+    from allies.sharing.api_sales import SalesRowOut, SalesSummaryItem, _RowJson, _SummaryItemJson
+
+    assert list(_RowJson.__annotations__) == list(SalesRowOut.model_fields)
+    assert list(_SummaryItemJson.__annotations__) == list(SalesSummaryItem.model_fields)
+
+
+def test_api_page_and_summary_validate_against_their_models(seeded, client_for, partner_user):
+    from allies.sharing.api_sales import SalesPage, SalesSummaryOut
+
+    client = client_for(partner_user)
+    for _ in range(2):  # the ORM path, then the reused SQL
+        page = client.get("/api/v1/sales", {"limit": 3, "ordering": "-amount"})
+        assert SalesPage.model_validate_json(page.content).model_dump(mode="json") == page.json()
+        assert page.json()["items"][0]["quantity"] == "28.125" and page.json()["count"] == len(A_ROWS)
+        summary = client.get("/api/v1/sales/summary", {"by": "product", "period": "quarter"})
+        assert SalesSummaryOut.model_validate_json(summary.content).model_dump(mode="json") == summary.json()
+        assert {i["key"]: i["quantity"] for i in summary.json()["items"]} == {"音箱": "197.750", "耳机": "211.750"}

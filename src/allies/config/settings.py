@@ -121,7 +121,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # save ~1 ms a request by setting ALLIES_DB_CONN_MAX_AGE explicitly, as for PostgreSQL.
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("ALLIES_DB_CONN_MAX_AGE", "0"))
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        # mmap: reads come straight from the page cache instead of a read() call per page.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; "
+                        "PRAGMA mmap_size=1073741824;",
         "transaction_mode": "IMMEDIATE",
     }
 

@@ -72,8 +72,8 @@ def values(key: Hashable, build: Callable[[], QuerySet], params: Sequence, *, co
 
     ``key`` names the shape: everything that changes the SQL text but not its parameters.
     With ``convert=False`` a cached shape skips the ORM's converters and gives the values as
-    the database driver returns them (on SQLite: dates and datetimes as ISO text, decimals
-    as numbers), for a caller that parses them itself (a pydantic model, in C).
+    the database driver returns them (on SQLite: naive UTC datetimes, decimals as floats),
+    for a caller that makes them exact itself, more cheaply than the ORM's per-value calls.
     """
     compiled = _rows.get(key)
     if compiled is not None:

@@ -1,6 +1,6 @@
 """The sales-data API under load (issue "Data sharing", section Speed), on SQLite and on PostgreSQL.
 
-    .venv/bin/python benchmarks/bench_sales_api.py [--db sqlite|postgres|both] [--rows 1000000]
+    .venv/bin/python benchmarks/bench_sales_api.py [--db sqlite|postgres|both] [--rows 1000000] [--pg-db NAME]
 
 For each database: a throw-away database gets 1,000,000 sales rows over 20 partners (two
 years of dates, written with executemany / COPY, not the ORM), the monthly roll-up built
@@ -22,7 +22,7 @@ command timed), beside a plain ``csv`` module read of the same file.
 
 Goals: page p99 < 40 ms and req/s >= 0.3x Flask (SQLite) / 0.25x (PostgreSQL); summary
 p99 < 50 ms and req/s above Flask's; import under 60 s. Servers, temporary files and the
-PostgreSQL database (allies_bench) are removed at the end, also after a failure.
+PostgreSQL database (allies_bench, or --pg-db NAME) are removed at the end, also after a failure.
 """
 
 from __future__ import annotations
@@ -61,8 +61,8 @@ WINDOW_MONTHS = 3
 CONNECTIONS = 16
 THREADS = 2
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_BENCH_DB = "allies_bench"
-PG_BENCH_URL = f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
+# The throw-away PostgreSQL database: --pg-db or ALLIES_BENCH_PG_DB (engineers sharing a server each use their own).
+PG_BENCH_DB = os.environ.get("ALLIES_BENCH_PG_DB", "allies_bench")
 IMPORT_PARTNER = "导入基准伙伴"
 GOALS = {
     "sqlite": {"page_p99": 40.0, "page_ratio": 0.30, "summary_p99": 50.0, "summary_ratio": 1.0},
@@ -337,6 +337,10 @@ def run_wrk(port: int, script: Path, seconds: int) -> dict:
 # --------------------------------------------------------------------------- one database
 
 
+def pg_bench_url() -> str:
+    return f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
+
+
 def pg_admin(sql: str) -> None:
     import psycopg
 
@@ -394,7 +398,7 @@ def bench_database(kind: str, args, workdir: Path, csv_path: Path | None) -> dic
         "PYTHONPATH": str(ROOT / "src"),
     })
     if kind == "postgres":
-        env["DATABASE_URL"] = PG_BENCH_URL
+        env["DATABASE_URL"] = pg_bench_url()
         pg_admin(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
         pg_admin(f"CREATE DATABASE {PG_BENCH_DB}")
     servers: list[Server] = []
@@ -434,7 +438,7 @@ def bench_http(kind: str, args, env: dict, dbdir: Path, servers: list, result: d
 
         django = Server("django", ["allies.config.wsgi:application"], env, ROOT, dbdir / "gunicorn-django.log")
         servers.append(django)
-        baseline_db = PG_BENCH_URL if kind == "postgres" else info["database"]
+        baseline_db = pg_bench_url() if kind == "postgres" else info["database"]
         flask_env = {**env, "ALLIES_BASELINE_DB": baseline_db, "ALLIES_BASELINE_TABLE": info["table"]}
         flask = Server("flask", ["--preload", "flask_baseline:app"], flask_env, HERE, dbdir / "gunicorn-flask.log")
         servers.append(flask)
@@ -547,8 +551,12 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per server and workload")
     parser.add_argument("--runs", type=int, default=3, help="wrk runs per figure (median)")
     parser.add_argument("--import-rows", type=int, default=1_000_000, help="rows of the CSV import (0: skip)")
+    parser.add_argument("--pg-db", default=PG_BENCH_DB, help="throw-away PostgreSQL database (dropped at the end)")
     parser.add_argument("--_prepare", metavar="OUT", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", args.pg_db):
+        parser.error("--pg-db: lower-case letters, digits and _ only")
+    globals()["PG_BENCH_DB"] = args.pg_db
     if args._prepare:
         prepare(args.rows, Path(args._prepare))
         return 0

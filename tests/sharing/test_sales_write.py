@@ -153,7 +153,7 @@ def test_same_key_with_another_payload_is_422(client_for, partner_user):
     client = client_for(partner_user)
     post(client, {"rows": [row("I-1")]}, **{"Idempotency-Key": "k1"})
     response = post(client, {"rows": [row("I-1", amount=5)]}, **{"Idempotency-Key": "k1"})
-    assert response.status_code == 422
+    assert response.status_code == 422 and response.json()["code"] == "idempotency_key_reused"
     assert response.json()["details"]["errors"][0]["field"] == "Idempotency-Key"
     assert SalesRecord.objects.get().amount == 19900
 

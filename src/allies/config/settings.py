@@ -116,9 +116,14 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A new SQLite connection per request by default (the development server starts a thread
+    # per request); production servers with one thread per process (gunicorn sync workers)
+    # save ~1 ms a request by setting ALLIES_DB_CONN_MAX_AGE explicitly, as for PostgreSQL.
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("ALLIES_DB_CONN_MAX_AGE", "0"))
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        # mmap: reads come straight from the page cache instead of a read() call per page.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; "
+                        "PRAGMA mmap_size=1073741824;",
         "transaction_mode": "IMMEDIATE",
     }
 

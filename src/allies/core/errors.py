@@ -36,6 +36,7 @@ class ErrorCode(StrEnum):
     INVALID_SURVEY_ANSWER = "invalid_survey_answer"
     INVALID_WEBHOOK = "invalid_webhook"
     UNSAFE_LINK = "unsafe_link"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
 
 
 STATUS = {

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from allies.core.errors import DomainError, ErrorCode
 from allies.core.permissions import require_writer
 from allies.core.scoping import get_visible, restrict
 from allies.partners.models import Partner
+from allies.sharing import compiled
 from allies.sharing.models import (
     IdempotencyKey,
     SalesImport,
@@ -56,6 +57,8 @@ PROGRESS_INTERVAL = 0.5  # seconds between progress writes during a file import
 EXPORT_MAX_ROWS = 100_000
 QUANTITY_STEP = Decimal("0.001")
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
+IDEMPOTENCY_KEY_TTL = timedelta(hours=24)  # how long a replay returns the stored answer
+STUCK_IMPORT_AFTER = timedelta(hours=2)  # a 1,000,000-row import takes well under a minute
 ORDERINGS = {"date": ("date", "id"), "-date": ("-date", "-id"), "amount": ("amount", "id"),
              "-amount": ("-amount", "-id")}
 ROW_VALUES = ("id", "partner_id", "external_id", "date", "product", "customer", "quantity", "amount", "cost",
@@ -74,27 +77,38 @@ class WriteResult:
 # --------------------------------------------------------------------------- selectors
 
 
-def shared_partner_ids(partner: Partner | None, level: str) -> list[int]:
+def shared_partner_ids(partner: Partner | int | None, level: str) -> list[int]:
     """The partners that let ``partner`` see their sales at ``level`` or more ("rows" includes aggregates)."""
     if partner is None:
         return []
-    return list(SharingGrant.objects.filter(grantee=partner, level__in=LEVELS_AT_LEAST[SharingLevel(level)])
-                .values_list("grantor_id", flat=True))
+    partner_id = partner if isinstance(partner, int) else partner.pk
+    levels = LEVELS_AT_LEAST[SharingLevel(level)]
+    rows = compiled.values(
+        (SharingGrant.objects.db, "grants", len(levels)),
+        lambda: SharingGrant.objects.filter(grantee_id=partner_id, level__in=levels).values("grantor_id"),
+        [partner_id, *levels])
+    return [r["grantor_id"] for r in rows]
 
 
-def _shared_by(user, level: str) -> list[int]:
-    return shared_partner_ids(user.partner, level) if getattr(user, "is_partner_user", False) else []
+def shared_by(user, level: str) -> list[int]:
+    """For a partner user, the partners sharing with its company at ``level`` or more; else []."""
+    return shared_partner_ids(user.partner_id, level) if getattr(user, "is_partner_user", False) else []
 
 
-def visible_sales(user) -> QuerySet:
-    """Sales rows the user may see: staff all, a partner its own plus those shared with it at "rows"."""
-    return restrict(SalesRecord.objects.all(), user, shared_by=_shared_by(user, SharingLevel.ROWS))
+def visible_sales(user, *, shared: list[int] | None = None) -> QuerySet:
+    """Sales rows the user may see: staff all, a partner its own plus those shared with it at "rows".
+
+    ``shared`` is :func:`shared_by` (user, "rows") when the caller already has it.
+    """
+    return restrict(SalesRecord.objects.all(), user,
+                    shared_by=shared_by(user, SharingLevel.ROWS) if shared is None else shared)
 
 
 def sales_rows(user, *, date_from: date | None = None, date_to: date | None = None, product: str = "",
-               customer: str = "", partner_id: int | None = None, ordering: str = "-date") -> QuerySet:
+               customer: str = "", partner_id: int | None = None, ordering: str = "-date",
+               shared: list[int] | None = None) -> QuerySet:
     """Filtered, ordered sales rows as dicts (:data:`ROW_VALUES`)."""
-    qs = visible_sales(user)
+    qs = visible_sales(user, shared=shared)
     if partner_id is not None:
         qs = qs.filter(partner_id=partner_id)
     if date_from:
@@ -108,12 +122,101 @@ def sales_rows(user, *, date_from: date | None = None, date_to: date | None = No
     return qs.order_by(*ORDERINGS.get(ordering, ORDERINGS["-date"])).values(*ROW_VALUES)
 
 
+def _scope(user, shared: list[int]) -> tuple[tuple, list] | None:
+    """What ``restrict(qs, user, shared_by=shared)`` filters on, as (shape, SQL parameters).
+
+    None when restrict() gives nothing at all (the caller then simply runs the ORM).
+    """
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_internal:
+        return ("all",), []
+    if not user.is_partner_user:
+        return None
+    others = [pid for pid in shared if pid != user.partner_id]
+    if others:
+        return ("in", 1 + len(others)), [user.partner_id, *others]
+    return ("eq",), [user.partner_id]
+
+
+def _filter_params(pairs) -> tuple[tuple, list]:
+    """(which filters are present, their SQL parameters in the order the querysets add them)."""
+    ops = connection.ops
+    present, params = [], []
+    for name, value in pairs:
+        if value is None or value == "":
+            present.append(False)
+            continue
+        present.append(True)
+        params.append(ops.adapt_datefield_value(value) if isinstance(value, date) else value)
+    return tuple(present), params
+
+
+def sales_page(user, *, date_from: date | None = None, date_to: date | None = None, product: str = "",
+               customer: str = "", partner_id: int | None = None, ordering: str = "-date",
+               bounds: slice, shared: list[int] | None = None) -> tuple[list[dict], int]:
+    """One page of :func:`sales_rows` and how many rows match, for the API.
+
+    Same rows and count as the queryset, through :mod:`allies.sharing.compiled` (the SQL the
+    ORM compiled for this shape of request, reused). The values may be as the database
+    driver gives them (SQLite: a naive UTC datetime, a float quantity): the API's
+    ``_page_json`` makes them exact.
+    """
+    if shared is None:
+        shared = shared_by(user, SharingLevel.ROWS)
+
+    def build():
+        return sales_rows(user, date_from=date_from, date_to=date_to, product=product, customer=customer,
+                          partner_id=partner_id, ordering=ordering, shared=shared)
+
+    scope = _scope(user, shared)
+    if scope is None:
+        qs = build()
+        return list(qs[bounds]), qs.count()
+    present, params = _filter_params((("partner_id", partner_id), ("date_from", date_from), ("date_to", date_to),
+                                      ("product", product), ("customer", customer)))
+    ordering = ordering if ordering in ORDERINGS else "-date"
+    db = SalesRecord.objects.db
+    shape = (db, "sales", scope[0], present)
+    rows = compiled.values((*shape, ordering, bounds.start, bounds.stop), lambda: build()[bounds], scope[1] + params,
+                           convert=False)
+    if bounds.start == 0 and len(rows) < bounds.stop:
+        return rows, len(rows)  # the whole result fits on the first page: no COUNT needed
+    if not customer and _whole_months(date_from, date_to):
+        return rows, _rollup_count(user, scope, shared, partner_id=partner_id, date_from=date_from, date_to=date_to,
+                                   product=product)
+    return rows, compiled.count(shape, build, scope[1] + params)
+
+
+def _whole_months(date_from: date | None, date_to: date | None) -> bool:
+    return (date_from is None or date_from.day == 1) and (date_to is None or (date_to + timedelta(days=1)).day == 1)
+
+
+def _rollup_count(user, scope, shared, *, partner_id, date_from, date_to, product) -> int:
+    """How many rows match, from the monthly roll-up: exact when the range is whole months.
+
+    The roll-up is rewritten in the same transaction as every write of sales rows
+    (:func:`sales_upsert`), so its ``rows`` add up to the raw rows of each (partner, month,
+    product); summing ~10 roll-up rows replaces counting thousands of index entries.
+    """
+    def build():
+        qs = _visible_monthly(user, SharingLevel.ROWS, date_from=date_from, date_to=date_to, partner_id=partner_id,
+                              product=product, shared=shared)
+        return qs.values("partner_id").annotate(n=Sum("rows")).order_by()
+
+    present, params = _filter_params((("partner_id", partner_id), ("date_from", date_from), ("date_to", date_to),
+                                      ("product", product)))
+    groups = compiled.values((SalesMonthly.objects.db, "rollup_count", scope[0], present), build, scope[1] + params)
+    return sum(int(g["n"] or 0) for g in groups)
+
+
 def _month_start(day: date) -> date:
     return day.replace(day=1)
 
 
-def _visible_monthly(user, level: str, *, date_from=None, date_to=None, partner_id=None, product="") -> QuerySet:
-    qs = restrict(SalesMonthly.objects.all(), user, shared_by=_shared_by(user, level))
+def _visible_monthly(user, level: str, *, date_from=None, date_to=None, partner_id=None, product="",
+                     shared: list[int] | None = None) -> QuerySet:
+    qs = restrict(SalesMonthly.objects.all(), user, shared_by=shared_by(user, level) if shared is None else shared)
     if partner_id is not None:
         qs = qs.filter(partner_id=partner_id)
     if date_from:
@@ -125,6 +228,11 @@ def _visible_monthly(user, level: str, *, date_from=None, date_to=None, partner_
     return qs
 
 
+def summary_level(by: str) -> str:
+    """The sharing level a summary needs: "aggregates" for totals by partner, "rows" by product."""
+    return SharingLevel.AGGREGATES if by == "partner" else SharingLevel.ROWS
+
+
 def _period_label(month: date, period: str) -> str:
     if period == "quarter":
         return f"{month.year}-Q{(month.month - 1) // 3 + 1}"
@@ -132,18 +240,35 @@ def _period_label(month: date, period: str) -> str:
 
 
 def sales_summary(user, *, period: str = "month", by: str = "product", date_from: date | None = None,
-                  date_to: date | None = None, partner_id: int | None = None) -> list[dict]:
+                  date_to: date | None = None, partner_id: int | None = None,
+                  shared: list[int] | None = None) -> list[dict]:
     """Totals per period and product (or partner) and currency, read from the monthly roll-up.
 
     By partner, a partner user also sees the partners that share "aggregates" with it; by
-    product, the same partners as in its row list. Dates select whole months.
+    product, the same partners as in its row list (``shared``: :func:`shared_by` at
+    :func:`summary_level`, when the caller already has it). Dates select whole months.
     """
-    level = SharingLevel.AGGREGATES if by == "partner" else SharingLevel.ROWS
+    level = summary_level(by)
     group = "partner_id" if by == "partner" else "product"
-    qs = _visible_monthly(user, level, date_from=date_from, date_to=date_to, partner_id=partner_id)
-    grouped = (qs.values("month", group, "currency")
-               .annotate(n=Sum("rows"), quantity=Sum("quantity"), amount=Sum("amount"), cost=Sum("cost"))
-               .order_by("month", group, "currency"))
+    if shared is None:
+        shared = shared_by(user, level)
+
+    def build():
+        qs = _visible_monthly(user, level, date_from=date_from, date_to=date_to, partner_id=partner_id,
+                              shared=shared)
+        return (qs.values("month", group, "currency")
+                .annotate(n=Sum("rows"), quantity=Sum("quantity"), amount=Sum("amount"), cost=Sum("cost"))
+                .order_by("month", group, "currency"))
+
+    scope = _scope(user, shared)
+    if scope is None:
+        grouped = list(build())
+    else:
+        present, params = _filter_params((("partner_id", partner_id),
+                                          ("date_from", _month_start(date_from) if date_from else None),
+                                          ("date_to", date_to)))
+        grouped = compiled.values((SalesMonthly.objects.db, "summary", group, scope[0], present), build,
+                                  scope[1] + params)
     totals: dict[tuple, dict] = {}
     for g in grouped:
         key = (_period_label(g["month"], period), g[group], g["currency"])
@@ -452,8 +577,9 @@ def idempotent(*, principal: str, key: str | None, method: str, path: str, reque
                run: Callable[[], tuple[int, dict]]) -> tuple[int, dict, bool]:
     """Run a write once per (principal, Idempotency-Key): a replay gets the stored (status, body, True).
 
-    The same key with another payload (or another operation) is refused with 422; only
-    successful answers are stored, so a refused request can be corrected and sent again.
+    The same key with another payload (or another operation) is refused with 422
+    (``idempotency_key_reused``); only successful answers are stored, so a refused request can
+    be corrected and sent again. A key is remembered for :data:`IDEMPOTENCY_KEY_TTL`.
     """
     if not key:
         status, body = run()
@@ -462,6 +588,10 @@ def idempotent(*, principal: str, key: str | None, method: str, path: str, reque
         raise DomainError(ErrorCode.VALIDATION, _("Idempotency-Key 须为 1 到 200 个可见 ASCII 字符（如 UUID）。"),
                           {"errors": [{"field": "Idempotency-Key", "reason": _("格式不对。")}]})
     stored = IdempotencyKey.objects.filter(principal=principal, key=key).first()
+    if stored is not None and stored.created_at < timezone.now() - IDEMPOTENCY_KEY_TTL:
+        # Expired: the key may be used afresh (the sweep purges such rows; this covers the gap).
+        IdempotencyKey.objects.filter(pk=stored.pk, created_at=stored.created_at).delete()
+        stored = None
     if stored is None:
         try:
             with transaction.atomic():
@@ -475,7 +605,7 @@ def idempotent(*, principal: str, key: str | None, method: str, path: str, reque
             if stored is None:
                 raise
     if (stored.request_hash, stored.method, stored.path) != (request_hash, method, path[:300]):
-        raise DomainError(ErrorCode.VALIDATION, _("这个 Idempotency-Key 已用于内容不同的另一个请求：请换一个新的键。"),
+        raise DomainError(ErrorCode.IDEMPOTENCY_KEY_REUSED, _("这个 Idempotency-Key 已用于内容不同的另一个请求：请换一个新的键。"),
                           {"errors": [{"field": "Idempotency-Key", "reason": _("请求内容与首次使用时不同。")}]})
     return stored.status, stored.body, True
 
@@ -528,7 +658,7 @@ def sales_export(user, *, fmt: str = "csv", **filters) -> tuple[bytes, str, str,
             max=EXPORT_MAX_ROWS), {"max_rows": EXPORT_MAX_ROWS})
     lang = "en" if (translation.get_language() or "").startswith("en") else "zh-hans"
     names = dict(Partner.objects.values_list("pk", "name")) if getattr(user, "is_internal", False) else dict(
-        Partner.objects.filter(Q(pk=user.partner_id) | Q(pk__in=_shared_by(user, SharingLevel.ROWS)))
+        Partner.objects.filter(Q(pk=user.partner_id) | Q(pk__in=shared_by(user, SharingLevel.ROWS)))
         .values_list("pk", "name"))
     rows = [[r["external_id"], r["date"].isoformat(), r["product"], r["customer"],
              format(r["quantity"].normalize(), "f"), money_text(r["amount"], r["currency"]),
@@ -540,3 +670,37 @@ def sales_export(user, *, fmt: str = "csv", **filters) -> tuple[bytes, str, str,
         return tabular.write_csv(header, rows), "text/csv; charset=utf-8", f"sales-{stamp}.csv", len(rows)
     return (tabular.write_xlsx(header, rows, sheet_title="sales"),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"sales-{stamp}.xlsx", len(rows))
+
+
+# --------------------------------------------------------------------------- housekeeping
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    stuck_imports: list[int]
+    expired_keys: int
+
+
+def sharing_sweep(*, stuck_after: timedelta = STUCK_IMPORT_AFTER, keys_older_than: timedelta = IDEMPOTENCY_KEY_TTL,
+                  now=None) -> SweepResult:
+    """Housekeeping (``allies manage sharing_sweep``, e.g. from cron every few minutes).
+
+    - An import still "running" ``stuck_after`` after its upload lost its worker (a crash or
+      a restart mid-import; the import's own transaction rolled back, so nothing of it was
+      written): it is marked failed with a message saying so, and can be uploaded again.
+    - Idempotency-Keys older than ``keys_older_than`` are deleted.
+    """
+    now = now or timezone.now()
+    stuck = list(SalesImport.objects.filter(status=SalesImport.RUNNING, created_at__lt=now - stuck_after)
+                 .values_list("pk", flat=True))
+    if stuck:
+        hours = round(stuck_after.total_seconds() / 3600, 1)
+        message = _("导入超过 {hours} 小时仍未完成，处理进程可能已中断。请重新上传该文件（外部编号相同的行会被更新，不会重复）。").format(
+            hours=hours)
+        with transaction.atomic():
+            SalesImport.objects.filter(pk__in=stuck, status=SalesImport.RUNNING).update(
+                status=SalesImport.FAILED, message=message[:500], finished_at=now, error_count=1,
+                errors=[{"row": 0, "column": "", "value": "", "reason": message}])
+        logger.warning("sharing sweep: marked stuck imports failed: %s", stuck)
+    expired, _by_model = IdempotencyKey.objects.filter(created_at__lt=now - keys_older_than).delete()
+    return SweepResult(stuck_imports=stuck, expired_keys=expired)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connections, models, transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from allies.core.audit import acting_as
 from allies.core.errors import DomainError, ErrorCode
 from allies.core.models import Role
+from allies.sharing import compiled
 from allies.sharing.models import AccessLog, ApiToken
 
 PREFIX = "allies"
@@ -203,6 +204,30 @@ def ip_allowed(ranges: list[str], ip: str | None) -> bool:
     return False
 
 
+_TOKEN_FIELDS = tuple(f.attname for f in ApiToken._meta.concrete_fields)
+
+
+def _token_with_user(key: str) -> ApiToken | None:
+    """The token with this public key and its user, in one query whose SQL is compiled once.
+
+    Equivalent to ``ApiToken.objects.select_related("user").filter(key=key).first()`` (the key
+    is unique), without ~0.4 ms of query building on every API request.
+    """
+    user_model = ApiToken._meta.get_field("user").related_model
+    user_fields = tuple(f.attname for f in user_model._meta.concrete_fields)
+    db = ApiToken.objects.db
+    rows = compiled.values(
+        (db, "api_token"),
+        lambda: ApiToken.objects.filter(key=key).values(*_TOKEN_FIELDS, *(f"user__{n}" for n in user_fields)),
+        [key])
+    if not rows:
+        return None
+    row = rows[0]
+    token = ApiToken.from_db(db, _TOKEN_FIELDS, [row[n] for n in _TOKEN_FIELDS])
+    token.user = user_model.from_db(db, user_fields, [row[f"user__{n}"] for n in user_fields])
+    return token
+
+
 def token_authenticate(*, raw: str, ip: str | None) -> ApiToken | None:
     """The live token that ``raw`` is, with its user loaded, or None.
 
@@ -214,7 +239,7 @@ def token_authenticate(*, raw: str, ip: str | None) -> ApiToken | None:
         return None
     key, secret = match.groups()
     offered = secret_digest(secret)
-    token = ApiToken.objects.select_related("user").filter(key=key).first()
+    token = _token_with_user(key)
     # Compare even for an unknown key, so both refusals take the same time.
     if not hmac.compare_digest(offered, token.digest if token else "0" * 64) or token is None:
         return None
@@ -280,9 +305,33 @@ def log_access(request, *, partner, action: str, resource: str, rows: int, detai
         ip = str(ipaddress.ip_address(client_ip(request) or ""))
     except ValueError:
         ip = None
-    return AccessLog.objects.create(user=user, token=token, partner_id=partner_id, action=action,
-                                    resource=str(resource)[:64], rows=max(0, int(rows)), detail=str(detail)[:300],
-                                    ip=ip)
+    values = {"at": timezone.now(), "user_id": user.pk if user is not None else None,
+              "token_id": token.pk if token is not None else None, "partner_id": partner_id, "action": action,
+              "resource": str(resource)[:64], "rows": max(0, int(rows)), "detail": str(detail)[:300], "ip": ip}
+    return _insert_access_log(values)
+
+
+def _insert_access_log(values: dict) -> AccessLog:
+    """One plain INSERT ... RETURNING id: what ``objects.create()`` sends, without ~0.2 ms of model saving.
+
+    AccessLog has no signals, audit registration or save() of its own to skip.
+    """
+    db = AccessLog.objects.db
+    connection = connections[db]
+    fields = [f for f in AccessLog._meta.concrete_fields if not f.primary_key]
+    qn = connection.ops.quote_name
+    sql = (f"INSERT INTO {qn(AccessLog._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    returning = connection.features.can_return_columns_from_insert
+    if returning:
+        sql += f" RETURNING {qn(AccessLog._meta.pk.column)}"
+    params = [f.get_db_prep_save(values[f.attname], connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        pk = cursor.fetchone()[0] if returning else cursor.lastrowid
+    entry = AccessLog(pk=pk, **values)
+    entry._state.adding, entry._state.db = False, db
+    return entry
 
 
 def access_log_list(*, user, partner_id: int | None = None, action: str = "", day_from: date | None = None,

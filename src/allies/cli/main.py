@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from allies.cli import sales, screening, settle
-from allies.cli import sales, screening, watch
+from allies.cli import sales, screening, settle, watch
 
 app = typer.Typer(
     name="allies",

@@ -32,7 +32,6 @@ class ErrorCode(StrEnum):
     INVALID_PERIOD = "invalid_period"
     CURRENCY_MISMATCH = "currency_mismatch"
     INVALID_COST = "invalid_cost"
-    INVALID_PERIOD = "invalid_period"
     INVALID_SURVEY_ANSWER = "invalid_survey_answer"
     INVALID_WEBHOOK = "invalid_webhook"
     UNSAFE_LINK = "unsafe_link"

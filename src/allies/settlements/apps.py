@@ -8,12 +8,8 @@ class SettlementsConfig(AppConfig):
     verbose_name = _("收益分配与结算")
 
     def ready(self):
-        # The agreements stage's completeness registry is written in parallel; until it is merged
-        # the import fails and there is nothing to register with. The integrator removes this guard.
-        try:
-            from allies.agreements import completeness
-        except ImportError:
-            return
+        from allies.agreements.completeness import Check, register
         from allies.settlements.checks import sharing_rule_problems
 
-        completeness.register(sharing_rule_problems)
+        register(Check(key="settlements.sharing_rules", label=_("收益分配规则"), area="revenue_cost",
+                       check=sharing_rule_problems))

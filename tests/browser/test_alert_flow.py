@@ -1,10 +1,11 @@
 """Issue 6's flow: a partner's sales fall, `allies watch` raises an alert that the dashboard shows;
-staff turn it into a conflict and escalate it to the committee (the last part needs governance)."""
+staff turn it into a conflict and escalate it to the committee (the last part on governance's conflict page)."""
 
 import re
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 from typer.testing import CliRunner
@@ -80,11 +81,6 @@ def test_watch_raises_an_alert_from_uploaded_sales_and_the_dashboard_shows_it(
 
 def test_the_alert_becomes_a_conflict_and_is_escalated_to_the_committee(
         page, live_server, login, manager, alliance_with_falling_sales):
-    from allies.monitoring.services import conflict_raise_available
-
-    if not conflict_raise_available():
-        pytest.skip("governance.services.conflict_raise is not on this branch yet: the conflict and escalation part "
-                    "of the flow runs after integration")
     from allies.governance.models import Conflict
     from allies.monitoring.models import Alert
 
@@ -92,12 +88,13 @@ def test_the_alert_becomes_a_conflict_and_is_escalated_to_the_committee(
     alert = Alert.objects.get()
     login(manager)
     page.goto(live_server.url + f"/monitoring/alerts/{alert.pk}/")
-    page.locator("#to-conflict").click()
+    with page.expect_navigation():
+        page.locator("#to-conflict").click()
     conflict = Conflict.objects.get()
     alert.refresh_from_db()
     assert alert.conflict_id == conflict.pk and conflict.agreement_id == alliance_with_falling_sales.pk
     # Escalation is governance's page: one step up, with a reason, lands at the committee.
-    page.goto(live_server.url + conflict.get_absolute_url())
-    page.get_by_label(re.compile("原因|理由|Reason")).fill("双方工作小组未能就平台切换后的补救方案达成一致")
-    page.get_by_role("button", name=re.compile("升级|Escalate")).click()
+    page.goto(live_server.url + reverse("governance:conflict", args=[conflict.pk]))
+    page.locator("#x-reason").fill("双方工作小组未能就平台切换后的补救方案达成一致")
+    page.locator("#escalate-card button[type=submit]").click()
     expect(page.locator("main")).to_contain_text("联合管理委员会")

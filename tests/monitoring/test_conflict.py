@@ -2,22 +2,16 @@
 
 import pytest
 
+from allies.governance.models import Conflict
 from allies.monitoring import services
 from allies.monitoring.models import Alert
 from allies.monitoring.watch import watch_run
 
 from .conftest import write_monthly_sales
 
-governance_services = pytest.importorskip(
-    "allies.governance.services", reason="governance app has no services module on this branch (integration pending)")
-if not hasattr(governance_services, "conflict_raise"):
-    pytest.skip("governance.services has no conflict_raise yet: alert-to-conflict is tested after integration",
-                allow_module_level=True)
 
 
 def test_an_alert_becomes_a_conflict_with_the_alert_as_evidence(client_for, manager, alliance, partner_a):
-    from allies.governance.models import Conflict
-
     write_monthly_sales(manager, partner_a, [100_00, 100_00, 100_00, 100_00, 10_00])
     watch_run(deliver=False)
     alert = Alert.objects.get()

@@ -89,7 +89,7 @@ def test_alert_page_shows_evidence_chart_method_and_actions(client_for, manager,
     page = client.get(f"/monitoring/alerts/{alert.pk}/").content.decode()
     assert "<svg" in page and "近期均值" in page and "EWMA" in page
     assert "-90.0%" in page
-    assert 'id="to-conflict"' not in page  # governance has no conflict_raise on this branch
+    assert 'id="to-conflict"' in page
     assert client.post(f"/monitoring/alerts/{alert.pk}/acknowledge/").status_code == 302
     alert.refresh_from_db()
     assert alert.status == "acknowledged" and alert.owner == manager

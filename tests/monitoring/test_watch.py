@@ -99,11 +99,9 @@ def test_agreement_deadline_from_the_agreements_stage(alliance, manager, monkeyp
 
 
 def test_overdue_action_items_from_governance(alliance, manager):
-    governance = pytest.importorskip("allies.governance.models",
-                                     reason="governance app not on this branch yet (integration pending)")
-    if not hasattr(governance, "ActionItem"):
-        pytest.skip("governance.models has no ActionItem yet: the overdue-action rule is tested after integration")
-    governance.ActionItem.objects.create(agreement=alliance, title="提交联合营销方案", owner=manager,
+    from allies.governance.models import ActionItem
+
+    ActionItem.objects.create(agreement=alliance, title="提交联合营销方案", owner=manager,
                                          due_date=TODAY - timedelta(days=3), status="open")
     watch_run(deliver=False)
     alert = Alert.objects.get(rule="action_overdue")

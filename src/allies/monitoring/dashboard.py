@@ -1,40 +1,29 @@
 """The home page's figures at a glance: alliances by health, open alerts by severity, overdue
-actions and upcoming meetings (from governance, when installed), deadlines and the pipeline."""
+actions and upcoming meetings (from governance), deadlines and the pipeline."""
 
 from datetime import timedelta
 
 from django.utils import timezone
 
+from allies.governance.choices import MeetingStatus
+from allies.governance.selectors import meeting_list, overdue_action_items
 from allies.monitoring import selectors
 
 DEADLINE_DAYS = 90
 MEETING_DAYS = 30
 
 
-def overdue_actions(*, user, today, limit: int = 8) -> list | None:
-    """Overdue action items, or None when governance does not provide them yet."""
-    # Integration point with the governance stage (built in parallel).
-    try:
-        from allies.governance.selectors import overdue_action_items
-    except ImportError:
-        return None
-    return list(overdue_action_items(today=today).select_related("agreement", "owner")[:limit])
+def overdue_actions(*, user, today, limit: int = 8) -> list:
+    """Overdue action items the user may see."""
+    return list(overdue_action_items(today=today, user=user)[:limit])
 
 
-def upcoming_meetings(*, user, today, limit: int = 8) -> list | None:
-    """Meetings in the next MEETING_DAYS days, or None when governance does not provide them yet."""
-    # Integration point with the governance stage (built in parallel).
-    try:
-        from allies.governance.models import Meeting
-    except ImportError:
-        return None
-    start_field = next((f for f in ("starts_at", "start", "scheduled_at") if hasattr(Meeting, f)), None)
-    if start_field is None:
-        return None
-    since = timezone.now()
-    qs = Meeting.objects.filter(**{f"{start_field}__gte": since,
-                                   f"{start_field}__lte": since + timedelta(days=MEETING_DAYS)})
-    return [(m, getattr(m, start_field)) for m in qs.order_by(start_field)[:limit]]
+def upcoming_meetings(*, user, today, limit: int = 8) -> list:
+    """Meetings in the next MEETING_DAYS days that the user may see, with their start times."""
+    now = timezone.now()
+    meetings = meeting_list(user=user, since=now, until=now + timedelta(days=MEETING_DAYS)).exclude(
+        status=MeetingStatus.CANCELLED).order_by("starts_at")[:limit]
+    return [(m, m.starts_at) for m in meetings]
 
 
 def dashboard(*, user) -> dict:

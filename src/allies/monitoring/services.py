@@ -327,15 +327,6 @@ def alert_assign(*, actor, alert: Alert, owner) -> Alert:
     return alert
 
 
-def conflict_raise_available() -> bool:
-    """Whether the governance stage offers conflicts yet (the button shows only then)."""
-    try:
-        from allies.governance.services import conflict_raise  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 CONFLICT_KIND_FOR_RULE = {
     "kpi_below_target": "underperformance",
     "metric_drop": "underperformance",
@@ -350,10 +341,8 @@ CONFLICT_KIND_FOR_RULE = {
 def alert_to_conflict(*, actor, alert: Alert, kind: str = "", url: str = ""):
     """Open a conflict in governance with this alert as its evidence; the alert is acknowledged."""
     require_writer(actor)
-    try:
-        from allies.governance.services import conflict_raise
-    except ImportError as exc:
-        raise DomainError(ErrorCode.CONFLICT, _("治理模块尚未提供冲突登记。")) from exc
+    from allies.governance.services import conflict_raise
+
     if alert.conflict_id:
         raise DomainError(ErrorCode.CONFLICT, _("该预警已转为冲突。"), {"conflict_id": alert.conflict_id})
     kind = kind or CONFLICT_KIND_FOR_RULE.get(alert.rule, "underperformance")

@@ -286,7 +286,7 @@ def _alert_page(request, alert: Alert, status: int = 200, **bound):
         "chart": charts.alert_chart(alert),
         "numbers": charts.alert_numbers(alert),
         "can_write": user.can_write,
-        "can_convert": user.can_write and not alert.conflict_id and services.conflict_raise_available(),
+        "can_convert": user.can_write and not alert.conflict_id,
         "assign_form": bound.get("assign_form") or forms.AssignForm(initial={"owner": alert.owner_id}),
         "resolve_form": bound.get("resolve_form") or forms.ResolveForm(),
         "deliveries": list(alert.deliveries.select_related("endpoint")) if user.is_internal else [],

@@ -144,12 +144,8 @@ def detect_sales(today: date) -> Iterator[Finding]:
 
 def detect_overdue_actions(today: date) -> Iterator[Finding]:
     """Overdue action items of the governance stage."""
-    # Integration point with the governance stage (built in parallel): until it provides
-    # overdue_action_items, this rule has nothing to look at and finds nothing.
-    try:
-        from allies.governance.selectors import overdue_action_items
-    except ImportError:
-        return
+    from allies.governance.selectors import overdue_action_items
+
     for item in overdue_action_items(today=today).select_related("agreement", "owner"):
         days = (today - item.due_date).days
         yield Finding(AlertRule.ACTION_OVERDUE, f"action_overdue:{item.pk}", item.agreement,

@@ -118,29 +118,3 @@ def test_the_conflict_log_is_scoped_to_the_partners_alliances(conflict, other_al
                             description="x")
     assert [c.pk for c in selectors.conflict_list(user=partner_user)] == [conflict.pk]
     assert selectors.conflict_list(user=manager).count() == 2
-
-
-def test_a_disputed_settlement_opens_a_conflict_with_the_statement_as_evidence(alliance, partner_user):
-    """Stand-in statement: settlements' real statements arrive with the "settle" branch.
-
-    After integration this should be replaced by disputing a real statement through
-    settlements.services (see the report).
-    """
-    from allies.settlements import hooks
-
-    class StandInStatement:
-        agreement = alliance
-        pk = 41
-
-        def __str__(self):
-            return "2026 年 2 月结算单"
-
-    # when
-    hooks.dispute_raised(StandInStatement(), partner_user, "渠道费用重复计算")
-    # then
-    conflict = Conflict.objects.get()
-    assert (conflict.kind, conflict.raised_by, conflict.description) == (
-        "resource_contention", partner_user, "渠道费用重复计算")
-    assert conflict.title == "结算单争议：2026 年 2 月结算单"
-    assert list(conflict.evidence.values_list("kind", "object_id", "label")) == [
-        ("settlement", "41", "2026 年 2 月结算单")]

@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 
 from allies.core.errors import DomainError
-from allies.settlements import hooks, rules, services
+from allies.governance.models import Conflict
+from allies.settlements import rules, services
 from allies.settlements.models import Settlement, SettlementStatus, StatementStatus
 
 
@@ -100,13 +101,13 @@ def test_lifecycle_confirm_dispute_correction(agreement, rule, partner_a, manage
     assert again.version == 1 and not Settlement.objects.filter(pk=first.pk).exists()
     services.settlement_confirm(actor=manager, settlement=again)
     assert Settlement.objects.get(pk=again.pk).status == SettlementStatus.DRAFT
-    heard = []
-    hooks.on_dispute(lambda statement, actor, reason: heard.append((statement.partner_id, reason)))
-    try:
-        services.settlement_dispute(actor=partner_user, settlement=again, reason="漏算了 8 月的一笔订单")
-    finally:
-        hooks._DISPUTE_HANDLERS.clear()
-    assert heard == [(partner_a.pk, "漏算了 8 月的一笔订单")]
+    services.settlement_dispute(actor=partner_user, settlement=again, reason="漏算了 8 月的一笔订单")
+    # governance's handler (registered through settlements.hooks) opened a conflict with the statement
+    conflict = Conflict.objects.get()
+    assert (conflict.agreement, conflict.raised_by, conflict.description) == (agreement, partner_user,
+                                                                             "漏算了 8 月的一笔订单")
+    disputed = again.statements.get(partner=partner_a)
+    assert list(conflict.evidence.values_list("kind", "object_id")) == [("settlement", str(disputed.pk))]
     # the missing row arrives; the correction is a new version showing the difference
     write_sales(partner_a, [("2026-07-05", "云平台", 10_000_00), ("2026-08-01", "云平台", 1_000_00)])
     corrected = services.settlement_compute(actor=manager, agreement=agreement, period="2026Q3")

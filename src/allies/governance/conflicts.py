@@ -6,6 +6,7 @@ so the history reads who did what, when and why.
 """
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -179,13 +180,13 @@ def conflict_resolve(*, actor, conflict: Conflict, resolution: str) -> Conflict:
 def on_settlement_disputed(statement, actor, reason: str) -> None:
     """settlements.hooks handler: a disputed settlement statement opens a conflict with it as evidence.
 
-    Uses only ``statement.agreement``, ``statement.pk`` and ``str(statement)``; the settlements
-    service has already checked that the actor may dispute the statement.
+    The settlements service has already checked that the actor may dispute the statement.
     """
-    agreement = statement.agreement
-    label = str(statement)
-    _open(actor=actor, agreement=agreement, kind=ConflictKind.RESOURCE_CONTENTION,
+    settlement = statement.settlement
+    party = statement.partner.name if statement.partner_id else _("我方")
+    label = f"{settlement} · {party}"
+    _open(actor=actor, agreement=settlement.agreement, kind=ConflictKind.RESOURCE_CONTENTION,
           title=_("结算单争议：{statement}").format(statement=label)[:200],
           description=(reason or "").strip() or _("对结算单有异议。"),
-          evidence=[(EvidenceKind.SETTLEMENT, str(statement.pk), label[:300], "")])
-
+          evidence=[(EvidenceKind.SETTLEMENT, str(statement.pk), label[:300],
+                     reverse("settlements:detail", args=[settlement.pk]))])

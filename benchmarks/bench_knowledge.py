@@ -25,7 +25,8 @@ postings. Each database is set up in its own process: a throw-away
 SQLite file, and the PostgreSQL database ``allies_bench_kb`` (dropped and created; set
 BENCH_PG_URL to use another server; skipped with a message when PostgreSQL is not
 reachable). Run: ``.venv/bin/python benchmarks/bench_knowledge.py`` (``--quick``: 2,000
-articles). Exit status 1 if a goal is missed.
+articles; ``--db=sqlite`` or ``--db=postgresql``: one database only). Exit status 1 if a goal
+is missed.
 """
 
 from __future__ import annotations
@@ -280,6 +281,9 @@ def main() -> int:
                         "realistic (sentences of the starter articles by topic, with names, places, figures)"),
           flush=True)
     kinds = ["sqlite"] + (["postgresql"] if pg_reachable() else [])
+    only = [a.split("=", 1)[1] for a in sys.argv if a.startswith("--db=")]
+    if only:
+        kinds = [k for k in kinds if k in only]
     if "postgresql" not in kinds:
         print(f"PostgreSQL not reachable at {PG_URL}: its figures are skipped", flush=True)
     rows, missed = [], False

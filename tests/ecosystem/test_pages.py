@@ -1,7 +1,6 @@
 """Ecosystem pages: who may open them, form errors next to fields, the portfolio exports."""
 
 import io
-from importlib.util import find_spec
 
 import pytest
 from openpyxl import load_workbook
@@ -78,9 +77,6 @@ def test_portfolio_bad_quarter_is_a_message(client_for, manager):
     assert response.status_code == 422 and "2026Q3" in response.json()["message"]
 
 
-@pytest.mark.skipif(find_spec("allies.core.pdf") is None or find_spec("reportlab") is None,
-                    reason="allies.core.pdf (register_cjk_font, written by the settlements helper) and ReportLab are "
-                           "not on this branch yet; the integrator wires the PDF export")
 def test_portfolio_pdf_embeds_the_cjk_font(client_for, manager, initiatives):
     response = client_for(manager).get("/ecosystem/portfolio/pdf/?quarter=2026Q1")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")

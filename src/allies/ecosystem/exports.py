@@ -1,20 +1,17 @@
 """Exports of the portfolio report: .xlsx (openpyxl) and PDF (ReportLab with an embedded CJK font).
 
-The PDF uses ``allies.core.pdf.register_cjk_font()`` (written by the settlements stage on
-its own branch). INTEGRATOR: until that module and ReportLab are on the branch,
-:func:`pdf_available` is False and the PDF export answers "not available".
+The PDF uses ``allies.core.pdf.register_cjk_font()``, the TrueType CJK font shipped in the
+package and embedded in the file, so Chinese renders on a pip-only install.
 """
 
 from __future__ import annotations
 
 import io
-from importlib.util import find_spec
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from allies.core.errors import DomainError, ErrorCode
 from allies.core.text import join_list
 
 
@@ -23,8 +20,9 @@ def _money(v) -> float | None:
     return None if v is None else v / 100
 
 
-def _not_available() -> str:
-    return _("暂不可用（相关模块尚未上线）")
+def _score(v) -> float | None:
+    """A 0-100 score rounded for a spreadsheet cell."""
+    return None if v is None else round(v, 1)
 
 
 def _sections(data: dict) -> list[tuple[str, list[str], list[list]]]:
@@ -37,29 +35,20 @@ def _sections(data: dict) -> list[tuple[str, list[str], list[list]]]:
     out.append((_("本季度签署的协议"), [_("协议编号"), _("名称"), _("伙伴方"), _("多边")],
                 [[s["code"], s["title"], join_list(s["partners"]), _("是") if s["multilateral"] else _("否")]
                  for s in ag["signed"]]))
-    if data["health"] is None:
-        out.append((_("联盟健康度"), [_("说明")], [[_not_available()]]))
-    else:
-        rows = data["health"]
-        header = list(rows[0].keys()) if rows else [_("说明")]
-        out.append((_("联盟健康度"), header, [[str(r.get(h, "")) for h in header] for r in rows]))
+    out.append((_("联盟健康度"), [_("联盟"), _("评估期"), _("健康指数"), _("指标达成"), _("问卷健康度")],
+                [[h["agreement"], h["period"], _score(h["index"]), _score(h["kpi"]), _score(h["survey"])]
+                 for h in data["health"]]))
     out.append((_("收入（伙伴上报销售）"), [_("伙伴"), _("币种"), _("销售额"), _("成本")],
                 [[r["partner"], r["currency"], _money(r["amount"]), _money(r["cost"])] for r in data["revenue"]]))
-    if data["settled"] is None:
-        out.append((_("已结算分成"), [_("说明")], [[_not_available()]]))
-    else:
-        rows = data["settled"]
-        header = list(rows[0].keys()) if rows else [_("说明")]
-        out.append((_("已结算分成"), header, [[str(r.get(h, "")) for h in header] for r in rows]))
+    out.append((_("已结算分成"), [_("协议编号"), _("结算期"), _("状态"), _("协议方"), _("币种"), _("应得分成"), _("净应收/应付")],
+                [[r["agreement"], r["period"], r["status"], r["party"], r["currency"], _money(r["share"]),
+                  _money(r["net"])] for r in data["settled"]]))
     status = {"on_track": _("正常"), "at_risk": _("有风险"), "off_track": _("偏离"), "": _("暂无数据")}
     out.append((_("试点指标"), [_("试点"), _("指标"), _("单位"), _("基线值"), _("目标值"), _("最新值"), _("状态")],
                 [[k["pilot"], k["kpi"], k["unit"], k["baseline"], k["target"], k["latest"],
                   status.get(k["status"], k["status"])] for k in data["kpis"]]))
-    if data["conflicts"] is None:
-        out.append((_("未解决的冲突"), [_("说明")], [[_not_available()]]))
-    else:
-        out.append((_("未解决的冲突"), [_("标题"), _("类型"), _("联盟"), _("提出日期")],
-                    [[c["title"], c["kind"], c["agreement"], c["opened"].isoformat()] for c in data["conflicts"]]))
+    out.append((_("未解决的冲突"), [_("标题"), _("类型"), _("联盟"), _("提出日期")],
+                [[c["title"], c["kind"], c["agreement"], c["opened"].isoformat()] for c in data["conflicts"]]))
     ini = data["initiatives"]
     out.append((_("联合创新项目"), [_("名称"), _("状态"), _("币种"), _("预算"), _("参与方"), _("本季度里程碑（完成/计划）")],
                 [[x["title"], str(x["status"]), x["currency"], _money(x["budget"]), join_list(x["parties"]),
@@ -98,20 +87,14 @@ def portfolio_xlsx(data: dict) -> bytes:
     return buf.getvalue()
 
 
-def pdf_available() -> bool:
-    return find_spec("reportlab") is not None and find_spec("allies.core.pdf") is not None
-
-
 def portfolio_pdf(data: dict) -> bytes:
     """The report as a PDF whose Chinese text uses the embedded CJK font of ``allies.core.pdf``."""
-    if not pdf_available():
-        raise DomainError(ErrorCode.CONFLICT, _("PDF 导出暂不可用：PDF 字体模块尚未安装。请先导出 Excel。"))
     from reportlab.lib import colors  # noqa: PLC0415
     from reportlab.lib.pagesizes import A4  # noqa: PLC0415
     from reportlab.lib.styles import ParagraphStyle  # noqa: PLC0415
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle  # noqa: PLC0415
 
-    from allies.core.pdf import register_cjk_font  # noqa: PLC0415 (settlements stage; see module docstring)
+    from allies.core.pdf import register_cjk_font
 
     font = register_cjk_font()
     title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, spaceAfter=6)

@@ -5,9 +5,8 @@ Sections: partners by stage, alliances (agreements) by status and by health, rev
 initiatives and the network itself. The same data feeds the web page, the .xlsx and the
 PDF export.
 
-Sections that come from stages built in parallel (settlements, monitoring health,
-governance conflicts) are small selectors that import their app lazily and return
-``None`` when it is not there yet; the report then says "not available".
+The sections from the other stages (monitoring's health scorecards, settlements, governance's
+conflicts) read those stages' models and selectors; the ecosystem is the last stage, so it may.
 """
 
 from __future__ import annotations
@@ -25,10 +24,15 @@ from allies.agreements.models import Agreement
 from allies.core.errors import DomainError, ErrorCode
 from allies.ecosystem.models import CoBranding, JointInvestment, LabProject
 from allies.ecosystem.services import investment_positions
+from allies.governance.choices import ConflictStatus
+from allies.governance.models import Conflict
+from allies.monitoring.models import Evaluation
+from allies.monitoring.selectors import scorecard
 from allies.partners.choices import Stage
 from allies.partners.models import Partner, StageChange
 from allies.pilots.models import Pilot
 from allies.pilots.selectors import kpi_statuses
+from allies.settlements.models import Settlement, SettlementStatus
 from allies.sharing.models import SalesMonthly
 
 QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]\s*([1-4])\s*$")
@@ -76,69 +80,50 @@ class Quarter:
         return cls(int(m.group(1)), int(m.group(2)))
 
 
-# --------------------------------------------------------------------------- sections from parallel stages
+# --------------------------------------------------------------------------- sections from the other stages
 
 
-def alliance_health(quarter: Quarter) -> list[dict] | None:
-    """Alliances by health, from the monitoring stage's evaluations.
-
-    INTEGRATOR: wire to the monitoring app's health/scorecard selector once it is on main
-    (expected: one row per agreement with a health label for the quarter). Until then this
-    returns None and the report shows "not available".
-    """
-    try:
-        from allies.monitoring import selectors as monitoring  # noqa: PLC0415 (lazy: built in parallel)
-    except ImportError:
-        return None
-    fn = getattr(monitoring, "alliance_health", None)
-    if fn is None:
-        return None
-    try:
-        return list(fn(start=quarter.start, end=quarter.end))
-    except Exception:  # noqa: BLE001 - an unknown signature must not break the report
-        return None
+def alliance_health(quarter: Quarter) -> list[dict]:
+    """Alliances by health: each alliance's latest evaluation whose period overlaps the quarter,
+    least healthy first (monitoring's scorecard, formula on the evaluation page)."""
+    latest: dict[int, Evaluation] = {}
+    evaluations = (Evaluation.objects.filter(period_start__lte=quarter.end, period_end__gte=quarter.start)
+                   .select_related("agreement").prefetch_related("kpis").order_by("-period_end", "-id"))
+    for evaluation in evaluations:
+        latest.setdefault(evaluation.agreement_id, evaluation)
+    rows = []
+    for evaluation in latest.values():
+        card = scorecard(evaluation)
+        rows.append({"agreement": str(evaluation.agreement), "period": evaluation.period_label,
+                     "index": card.health.index, "kpi": card.health.kpi_part, "survey": card.health.survey_part})
+    rows.sort(key=lambda r: (r["index"] is None, r["index"] or 0))
+    return rows
 
 
-def settled_shares(quarter: Quarter) -> list[dict] | None:
-    """Revenue shares settled in the quarter, from the settlements stage.
+def settled_shares(quarter: Quarter) -> list[dict]:
+    """Each party's share in the settlements of the quarter's periods that all parties confirmed
+    (or that were paid); only the latest version of each agreement and period counts."""
+    settlements = (Settlement.objects.filter(date_from__gte=quarter.start, date_to__lte=quarter.end,
+                                             status__in=[SettlementStatus.CONFIRMED, SettlementStatus.PAID])
+                   .select_related("agreement").order_by("agreement__code", "period", "-version"))
+    seen, rows = set(), []
+    for settlement in settlements:
+        if (settlement.agreement_id, settlement.period) in seen:
+            continue
+        seen.add((settlement.agreement_id, settlement.period))
+        for st in settlement.statements.select_related("partner").order_by("partner_id"):
+            rows.append({"agreement": settlement.agreement.code, "period": settlement.period,
+                         "status": settlement.get_status_display(),
+                         "party": st.partner.name if st.partner_id else _("我方"),
+                         "currency": settlement.currency, "share": st.share, "net": st.net})
+    return rows
 
-    INTEGRATOR: wire to the settlements app (settled statements of the quarter: agreement,
-    partner, currency, revenue and each side's share in minor units) once it is on main.
-    Until then this returns None and the report shows "not available".
-    """
-    try:
-        from allies.settlements import selectors as settlements  # noqa: PLC0415 (lazy: built in parallel)
-    except ImportError:
-        return None
-    fn = getattr(settlements, "settled_in_period", None)
-    if fn is None:
-        return None
-    try:
-        return list(fn(start=quarter.start, end=quarter.end))
-    except Exception:  # noqa: BLE001
-        return None
 
-
-def open_conflicts() -> list[dict] | None:
-    """Open conflicts from the governance stage (governance.models.Conflict, see ROLES.md).
-
-    INTEGRATOR: the import is lazy because governance is built in parallel; with the agreed
-    fields (agreement, kind, title, status "open", created_at) this works as soon as it lands.
-    """
-    try:
-        from allies.governance.models import Conflict  # noqa: PLC0415
-    except ImportError:
-        return None
-    try:
-        rows = Conflict.objects.filter(status="open").select_related("agreement").order_by("created_at")
-        out = []
-        for c in rows[:200]:
-            kind = c.get_kind_display() if hasattr(c, "get_kind_display") else c.kind
-            out.append({"title": c.title, "kind": str(kind), "agreement": str(c.agreement),
-                        "opened": timezone.localdate(c.created_at)})
-        return out
-    except Exception:  # noqa: BLE001 - fields not as agreed yet
-        return None
+def open_conflicts() -> list[dict]:
+    """Open conflicts of every alliance, oldest first."""
+    rows = Conflict.objects.filter(status=ConflictStatus.OPEN).select_related("agreement").order_by("created_at")
+    return [{"title": c.title, "kind": str(c.get_kind_display()), "agreement": str(c.agreement),
+             "opened": timezone.localdate(c.created_at)} for c in rows[:200]]
 
 
 # --------------------------------------------------------------------------- our own sections

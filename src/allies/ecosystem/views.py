@@ -440,7 +440,7 @@ def portfolio_view(request):
     recent = [quarter.next(), quarter, quarter.previous(), quarter.previous().previous()]
     return render(request, "ecosystem/portfolio.html", {
         "q": quarter, "data": data, "stage_chart": stage_chart, "agreement_chart": agreement_chart,
-        "revenue_chart": revenue_chart, "recent": recent, "pdf_ready": exports.pdf_available()})
+        "revenue_chart": revenue_chart, "recent": recent})
 
 
 @login_required

@@ -150,7 +150,16 @@ def test_attachment_upload_refuses_bad_file_with_a_message(client_for, manager, 
     assert internal.attachments.count() == 0
 
 
-def test_pages_in_english(client_for, manager, internal):
+@pytest.fixture
+def keep_language():
+    """The request activates English in this thread; later tests expect the default language back."""
+    from django.utils import translation
+
+    yield
+    translation.activate("zh-hans")
+
+
+def test_pages_in_english(client_for, manager, internal, keep_language):
     client = client_for(manager)
     client.cookies["django_language"] = "en"
     doc = parse(client.get(reverse("knowledge:search"), {"q": "pilot"}).content)

@@ -64,11 +64,13 @@ class World:
 
 
 @pytest.fixture
-def world(db, partner_a, partner_b, manager):
-    """One object of every kind a path can name; partner_a is the partner user's company."""
+def world(request, db, partner_a, partner_b, manager):
+    """One object of every kind the test's path can name; partner_a is the partner user's company."""
     from allies.partners.models import ScreeningModel
 
-    own, other = contract_apps.objects(manager=manager, partner_a=partner_a, partner_b=partner_b)
+    callspec = getattr(request.node, "callspec", None)
+    path = callspec.params.get("path") if callspec else None
+    own, other = contract_apps.objects(path=path, manager=manager, partner_a=partner_a, partner_b=partner_b)
     return World(own=own, other=other, partner_id=partner_a.pk,
                  spec_model_id=ScreeningModel.objects.get(name="规范示例（五维）").pk)
 

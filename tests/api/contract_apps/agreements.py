@@ -10,6 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
+# The paths this module's objects serve: the contract world builds them only for these.
+PREFIXES = ("/api/v1/agreements",)
+
 PARTNER_OPERATIONS = {
     ("GET", "/api/v1/agreements"),
     ("GET", "/api/v1/agreements/deadlines"),

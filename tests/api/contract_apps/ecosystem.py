@@ -5,6 +5,9 @@ in; everything else (analytics, suggestions, coverage, relations, referrals, wri
 the portfolio report) is staff-only.
 """
 
+# The paths this module's objects serve: the contract world builds them only for these.
+PREFIXES = ("/api/v1/ecosystem",)
+
 PARTNER_OPERATIONS = {
     ("GET", "/api/v1/ecosystem/network"),
     ("GET", "/api/v1/ecosystem/labs"),

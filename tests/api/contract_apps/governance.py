@@ -7,6 +7,9 @@ partner-owned row. Changing an action item is staff-only except for its owner's 
 change, covered in tests/governance/test_api.py.
 """
 
+# The paths this module's objects serve: the contract world builds them only for these.
+PREFIXES = ("/api/v1/governance",)
+
 PARTNER_OPERATIONS = {
     ("GET", "/api/v1/governance/alliances/{agreement_id}"),
     ("GET", "/api/v1/governance/bodies"),

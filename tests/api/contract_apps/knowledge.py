@@ -5,6 +5,9 @@ those articles' attachments. "own" is an article shared with partner_a (the part
 user's company); "other" is one shared with partner_b only.
 """
 
+# The paths this module's objects serve: the contract world builds them only for these.
+PREFIXES = ("/api/v1/knowledge",)
+
 PARTNER_OPERATIONS = {
     ("GET", "/api/v1/knowledge/articles"),
     ("GET", "/api/v1/knowledge/search"),

@@ -5,6 +5,9 @@ the health survey. Answering is SELF_SERVICE: any user (viewers included) answer
 own side, and answering again replaces the answer (200). Everything else is staff-only.
 """
 
+# The paths this module's objects serve: the contract world builds them only for these.
+PREFIXES = ("/api/v1/alerts", "/api/v1/evaluations", "/api/v1/surveys", "/api/v1/webhooks")
+
 PARTNER_OPERATIONS = {
     ("GET", "/api/v1/evaluations"),
     ("GET", "/api/v1/evaluations/{evaluation_id}"),

@@ -6,6 +6,9 @@ agreement (us 30 / partner 70, a tier), a rule, a cost category and a computed s
 (without sales rows: every contract test builds this world, so it stays small).
 """
 
+# The paths this module's objects serve: the contract world builds them only for these.
+PREFIXES = ("/api/v1/settlements",)
+
 PARTNER_OPERATIONS = {
     ("GET", "/api/v1/settlements/agreements"),
     ("GET", "/api/v1/settlements/agreements/{agreement_pk}/rules"),

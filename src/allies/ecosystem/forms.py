@@ -160,7 +160,7 @@ def ip_asset_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     groups: dict[int, tuple[str, list[tuple[str, str]]]] = {}
     for asset in IpAsset.objects.select_related("agreement").order_by("agreement__code", "agreement_id", "id"):
         groups.setdefault(asset.agreement_id, (str(asset.agreement), []))[1].append(
-            (str(asset.pk), f"{asset.name}（{asset.get_kind_display()}）"))
+            (str(asset.pk), f"{asset.name} · {asset.get_kind_display()}"))
     return list(groups.values())
 
 

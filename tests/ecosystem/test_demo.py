@@ -11,6 +11,8 @@ def test_demo_loads_the_ecosystem(db):
     load_demo()
     assert LabProject.objects.count() == 1 and JointInvestment.objects.count() == 1 and CoBranding.objects.count() == 1
     assert Referral.objects.filter(referred_by__isnull=False).exists() and Relation.objects.exists()
+    linked = list(LabProject.objects.get().ip_assets.select_related("agreement"))
+    assert len(linked) == 1 and linked[0].agreement.status == "signed"
     manager = User.objects.get(username="manager")
     types = {e["type"] for e in selectors.network(user=manager).edges}
     assert {"customers", "referral", "initiative", "pilot", "business"} <= types

@@ -229,14 +229,17 @@ def lab_out(lab: LabProject, user) -> dict:
     return {"id": lab.pk, "title": lab.title, "goal": lab.goal, "currency": lab.currency,
             "budget": lab.budget if user.is_internal else None, "start_date": lab.start_date,
             "end_date": lab.end_date, "status": lab.status, "outcome": lab.outcome, "resulting_ip": lab.resulting_ip,
+            "ip_assets": [{"id": a.pk, "name": a.name, "kind": a.kind, "agreement_id": a.agreement_id,
+                           "agreement_code": a.agreement.code, "agreement_title": a.agreement.title}
+                          for a in selectors.lab_ip_assets(lab, user)],
             "parties": parties,
             "milestones": [{"id": m.pk, "title": m.title, "due_date": m.due_date, "done_on": m.done_on}
                            for m in lab.milestones.all()]}
 
 
 def _lab(request, lab_id: int) -> LabProject:
-    return get_visible(LabProject.objects.prefetch_related("parties__partner", "milestones").distinct(),
-                       request.auth, pk=_id(lab_id))
+    qs = selectors.with_ip_assets(LabProject.objects.prefetch_related("parties__partner", "milestones"), request.auth)
+    return get_visible(qs.distinct(), request.auth, pk=_id(lab_id))
 
 
 class PageFilters(Schema):

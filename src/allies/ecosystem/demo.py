@@ -111,6 +111,13 @@ def load(*, manager, partners: dict) -> None:
             from allies.ecosystem.models import LabProject  # noqa: PLC0415
 
             lab = LabProject.objects.get(title="智能仓储联合创新实验室")
+            from allies.agreements.models import IpAsset  # noqa: PLC0415
+
+            asset = (IpAsset.objects.filter(agreement__status="signed",
+                                            agreement__partners__in=[p["华联集成"], p["远景资本"]])
+                     .order_by("agreement_id", "id").first())
+            if asset is not None:
+                services.lab_update(actor=manager, project=lab, data={"ip_asset_ids": [asset.pk]})
             for title, offset, done in (("需求与场景确认", -90, True), ("算法原型", -20, True),
                                         ("客户现场试运行", 60, False), ("结项评审", 240, False)):
                 services.milestone_add(actor=manager, project=lab, data={

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from allies.agreements.models import IpAsset
 from allies.ecosystem.models import (
     STRENGTH_MAX,
     STRENGTH_MIN,
@@ -137,16 +138,30 @@ class LabForm(PartiesMixin, forms.Form):
     end_date = forms.DateField(label=_("结束日期"), required=False, widget=DATE)
     status = forms.ChoiceField(label=_("状态"), choices=InitiativeStatus.choices)
     outcome = forms.CharField(label=_("成果"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    resulting_ip = forms.CharField(label=_("形成的知识产权"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    resulting_ip = forms.CharField(label=_("形成的知识产权"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                   help_text=_("补充说明；已登记的知识产权请在下方关联。"))
+    ip_assets = forms.MultipleChoiceField(
+        label=_("关联的知识产权资产"), required=False, widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("协议知识产权登记表中的资产，按协议分组；所属协议的协议方须包括本项目的至少一个伙伴参与方。"))
     MAIN = ("title", "goal", "currency", "budget", "start_date", "end_date", "status", "outcome", "resulting_ip")
 
     def __init__(self, *args, party_rows=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["ip_assets"].choices = ip_asset_choices()
         self.add_party_fields(list(party_rows))
         _style(self)
 
     def main_fields(self):
-        return [self[f] for f in self.MAIN]
+        return [self[f] for f in (*self.MAIN, "ip_assets")]
+
+
+def ip_asset_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """IP assets grouped by agreement (staff writers only reach this form: every agreement)."""
+    groups: dict[int, tuple[str, list[tuple[str, str]]]] = {}
+    for asset in IpAsset.objects.select_related("agreement").order_by("agreement__code", "agreement_id", "id"):
+        groups.setdefault(asset.agreement_id, (str(asset.agreement), []))[1].append(
+            (str(asset.pk), f"{asset.name} · {asset.get_kind_display()}"))
+    return list(groups.values())
 
 
 class InvestmentForm(PartiesMixin, forms.Form):

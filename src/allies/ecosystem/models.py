@@ -139,9 +139,11 @@ class LabProject(models.Model):
     status = models.CharField(_("状态"), max_length=16, choices=InitiativeStatus.choices,
                               default=InitiativeStatus.PLANNED)
     outcome = models.TextField(_("成果"), blank=True, default="")
-    # TODO(integrator): link to the agreements IP register (agreements.IpAsset or similar) once it lands on main;
-    # until then the resulting IP is described in free text.
-    resulting_ip = models.TextField(_("形成的知识产权"), blank=True, default="")
+    resulting_ip = models.TextField(_("形成的知识产权"), blank=True, default="",
+                                    help_text=_("补充说明；已登记的知识产权请在下方关联。"))
+    ip_assets = models.ManyToManyField("agreements.IpAsset", verbose_name=_("关联的知识产权资产"), blank=True,
+                                       related_name="lab_projects",
+                                       help_text=_("协议知识产权登记表中的资产；所属协议的协议方须包括本项目的至少一个伙伴参与方。"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -282,5 +284,6 @@ class CoBranding(models.Model):
         return self.title
 
 
-for _model in (Relation, Referral, LabProject, LabParty, LabMilestone, JointInvestment, InvestmentParty, CoBranding):
+auditlog.register(LabProject, m2m_fields={"ip_assets"})
+for _model in (Relation, Referral, LabParty, LabMilestone, JointInvestment, InvestmentParty, CoBranding):
     auditlog.register(_model)

@@ -189,7 +189,10 @@ class LabIn(StrictIn):
     end_date: date | None = None
     status: Literal["planned", "running", "done", "stopped"] = "planned"
     outcome: str = Field("", max_length=5000)
-    resulting_ip: str = Field("", max_length=5000)
+    resulting_ip: str = Field("", max_length=5000, description="Free-text note on the resulting IP")
+    ip_asset_ids: list[DbId] = Field(default_factory=list, max_length=100,
+                                     description="IP assets (agreements' IP register) the project produced or uses; "
+                                                 "each of an agreement a partner party of the lab is party to")
     parties: list[LabPartyIn] = Field(min_length=1, max_length=50)
 
 
@@ -203,6 +206,7 @@ class LabPatch(StrictIn):
     status: Literal["planned", "running", "done", "stopped"] | None = None
     outcome: str | None = Field(None, max_length=5000)
     resulting_ip: str | None = Field(None, max_length=5000)
+    ip_asset_ids: list[DbId] | None = Field(None, max_length=100, description="Replaces the linked IP assets")
     parties: list[LabPartyIn] | None = Field(None, min_length=1, max_length=50)
 
 
@@ -236,6 +240,15 @@ class MilestoneOut(Schema):
     done_on: date | None
 
 
+class LabIpAssetOut(Schema):
+    id: int
+    name: str
+    kind: str
+    agreement_id: int
+    agreement_code: str
+    agreement_title: str
+
+
 class LabOut(Schema):
     id: int
     title: str
@@ -247,6 +260,8 @@ class LabOut(Schema):
     status: str
     outcome: str
     resulting_ip: str
+    ip_assets: list[LabIpAssetOut] = Field(description="Linked IP assets; a partner user sees only those of "
+                                                       "agreements it is party to")
     parties: list[PartyOut]
     milestones: list[MilestoneOut]
 

@@ -32,7 +32,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from allies.agreements.choices import AgreementStatus
-from allies.agreements.models import Agreement
+from allies.agreements.models import Agreement, IpAsset
 from allies.core.scoping import restrict
 from allies.core.text import join_list
 from allies.domain import network as nw
@@ -485,7 +485,21 @@ def suggestions(*, limit: int = 10) -> list[SuggestionView]:
 
 
 def labs(*, user):
-    return restrict(LabProject.objects.all(), user).prefetch_related("parties__partner", "milestones").distinct()
+    return with_ip_assets(restrict(LabProject.objects.all(), user), user).prefetch_related(
+        "parties__partner", "milestones").distinct()
+
+
+def with_ip_assets(queryset, user):
+    """Prefetch each lab's linked IP assets that ``user`` may see (a partner: those of its agreements)."""
+    visible = restrict(IpAsset.objects.select_related("agreement").order_by("agreement_id", "id"), user)
+    return queryset.prefetch_related(Prefetch("ip_assets", queryset=visible, to_attr="visible_ip_assets"))
+
+
+def lab_ip_assets(lab: LabProject, user) -> list[IpAsset]:
+    """The lab's linked IP assets ``user`` may see, in register order."""
+    if hasattr(lab, "visible_ip_assets"):
+        return lab.visible_ip_assets
+    return list(restrict(lab.ip_assets.select_related("agreement").order_by("agreement_id", "id"), user))
 
 
 def investments(*, user):

@@ -11,6 +11,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from allies.agreements.models import AgreementParty, IpAsset
 from allies.core.audit import acting_as
 from allies.core.errors import DomainError, ErrorCode
 from allies.core.permissions import require_writer
@@ -41,6 +42,7 @@ TEXT_LIMITS = {"title": 200, "target_company": 200, "note": 500, "role": 200, "r
                "goal": 5000, "outcome": 5000, "resulting_ip": 5000, "brand_assets": 5000, "terms": 10000}
 MAX_MARKETS = 50
 MAX_PARTIES = 50
+MAX_IP_ASSETS = 100
 
 
 def _label(model, field: str) -> str:
@@ -312,19 +314,79 @@ def _lab_values(data: dict, current: LabProject | None) -> tuple[dict, list[dict
     return values, parties, problems
 
 
+def _lab_ip_assets(problems: Problems, data: dict, current: LabProject | None,
+                   parties: list[dict] | None) -> list[IpAsset] | None:
+    """The IP assets to link (``None``: leave the links as they are).
+
+    Each must be in the IP register of an agreement that at least one of the lab's partner
+    parties is party to; a lab of our company alone may link an asset of any agreement.
+    Checked again when only the parties change, so a link never outlives its reason.
+    """
+    label = _label(LabProject, "ip_assets")
+    if "ip_asset_ids" in data:
+        raw = data.get("ip_asset_ids")
+        raw = [] if raw is None else raw
+        if not isinstance(raw, (list, tuple)):
+            problems.add("ip_asset_ids", raw, _("须为知识产权资产编号的列表。"), label=label)
+            return None
+        if len(raw) > MAX_IP_ASSETS:
+            problems.add("ip_asset_ids", len(raw), _("最多关联 {n} 项知识产权资产。").format(n=MAX_IP_ASSETS),
+                         label=label)
+            return None
+        ids: list[int] = []
+        for value in raw:
+            try:
+                if isinstance(value, bool):
+                    raise ValueError
+                ids.append(int(value))
+            except (TypeError, ValueError):
+                problems.add("ip_asset_ids", value, _("“{value}”不是有效的知识产权资产编号。").format(value=str(value)[:40]),
+                             label=label)
+        ids = list(dict.fromkeys(ids))
+        found = {a.pk: a for a in IpAsset.objects.select_related("agreement").filter(pk__in=ids)}
+        for pk in ids:
+            if pk not in found:
+                problems.add("ip_asset_ids", pk, _("没有编号为 {id} 的知识产权资产。").format(id=pk), label=label)
+        assets = [found[pk] for pk in ids if pk in found]
+    elif current is not None and parties is not None:
+        assets = list(current.ip_assets.select_related("agreement"))
+    else:
+        return None
+    if parties is not None:
+        partner_ids = {p["partner"].pk for p in parties if p.get("partner") is not None}
+    elif current is not None:
+        partner_ids = {pid for pid in current.parties.values_list("partner_id", flat=True) if pid is not None}
+    else:
+        partner_ids = set()
+    if partner_ids and assets:
+        allowed = set(AgreementParty.objects.filter(agreement_id__in={a.agreement_id for a in assets},
+                                                    partner_id__in=partner_ids).values_list("agreement_id", flat=True))
+        for asset in assets:
+            if asset.agreement_id not in allowed:
+                problems.add("ip_asset_ids", asset.pk,
+                             _("知识产权资产“{name}”属于协议“{agreement}”，本项目的伙伴参与方都不是该协议的协议方。").format(
+                                 name=asset.name, agreement=str(asset.agreement)),
+                             label=label)
+    return assets
+
+
 def lab_create(*, actor, data: dict) -> LabProject:
     require_writer(actor)
     values, parties, problems = _lab_values(data, None)
+    assets = _lab_ip_assets(problems, data, None, parties)
     problems.raise_if_any()
     with transaction.atomic(), acting_as(actor):
         project = LabProject.objects.create(created_by=actor, **values)
         LabParty.objects.bulk_create([LabParty(project=project, **p) for p in parties])
+        if assets:
+            project.ip_assets.set(assets)
     return project
 
 
 def lab_update(*, actor, project: LabProject, data: dict) -> LabProject:
     require_writer(actor)
     values, parties, problems = _lab_values(data, project)
+    assets = _lab_ip_assets(problems, data, project, parties)
     problems.raise_if_any()
     with transaction.atomic(), acting_as(actor):
         for field, value in values.items():
@@ -333,6 +395,8 @@ def lab_update(*, actor, project: LabProject, data: dict) -> LabProject:
         if parties is not None:
             project.parties.all().delete()
             LabParty.objects.bulk_create([LabParty(project=project, **p) for p in parties])
+        if assets is not None:
+            project.ip_assets.set(assets)
     return project
 
 

@@ -210,8 +210,8 @@ def initiatives_view(request):
 
 
 def _lab(request, pk: int) -> LabProject:
-    return get_visible(LabProject.objects.prefetch_related("parties__partner", "milestones").distinct(),
-                       request.user, pk=pk)
+    qs = selectors.with_ip_assets(LabProject.objects.prefetch_related("parties__partner", "milestones"), request.user)
+    return get_visible(qs.distinct(), request.user, pk=pk)
 
 
 @login_required
@@ -220,7 +220,8 @@ def lab_detail(request, pk: int):
     parties = [{"name": p.partner.name if p.partner else _("我方"), "role": p.role,
                 "share": p.share if _own(request.user, p.partner_id) else None} for p in lab.parties.all()]
     return render(request, "ecosystem/lab_detail.html", {
-        "lab": lab, "parties": parties, "milestone_form": MilestoneForm() if request.user.can_write else None})
+        "lab": lab, "parties": parties, "ip_assets": selectors.lab_ip_assets(lab, request.user),
+        "milestone_form": MilestoneForm() if request.user.can_write else None})
 
 
 def _party_initial(parties, money_field: str) -> list[dict]:
@@ -242,12 +243,15 @@ def lab_form(request, pk: int | None = None):
     initial, rows = {}, []
     if lab is not None:
         initial = {f: getattr(lab, f) for f in LabForm.MAIN}
+        initial["ip_assets"] = [str(a.pk) for a in lab.ip_assets.all()]
         rows = _party_initial(lab.parties.all(), "share")
     form = LabForm(request.POST or None, initial=initial, party_rows=rows)
     if request.method == "POST" and form.is_valid():
         parties, field_map = form.parties("share")
+        field_map["ip_asset_ids"] = "ip_assets"
         data = {f: form.cleaned_data[f] for f in LabForm.MAIN}
         data["parties"] = parties
+        data["ip_asset_ids"] = [int(v) for v in form.cleaned_data["ip_assets"]]
         try:
             if lab is None:
                 lab = services.lab_create(actor=request.user, data=data)

@@ -30,13 +30,13 @@ from allies.governance.schemas import (
     ConflictDetailOut,
     ConflictIn,
     ConflictPage,
-    DecisionIn,
-    DecisionOut,
+    GovernanceDecisionIn,
+    GovernanceDecisionOut,
     DecisionPage,
     EscalateIn,
     EscalationPathIn,
     EvidenceIn,
-    EvidenceOut,
+    ConflictEvidenceOut,
     FeedIn,
     FeedOut,
     GenerateIn,
@@ -47,7 +47,7 @@ from allies.governance.schemas import (
     MeetingPatch,
     MemberIn,
     MemberOut,
-    ResolveIn,
+    ConflictResolveIn,
     StepOut,
 )
 
@@ -262,9 +262,9 @@ def list_decisions(request, filters: Query[ListFilters]):
     return {"count": qs.count(), "items": list(qs[page_slice(filters.limit, filters.offset)])}
 
 
-@router.post("/governance/decisions", response={201: DecisionOut, **errors(401, 403, 404)},
+@router.post("/governance/decisions", response={201: GovernanceDecisionOut, **errors(401, 403, 404)},
              summary="Record a decision")
-def create_decision(request, payload: DecisionIn):
+def create_decision(request, payload: GovernanceDecisionIn):
     data = payload.dict()
     agreement = _agreement(request, data.pop("agreement_id"))
     return 201, services.decision_record(actor=request.auth, agreement=agreement, data=data)
@@ -386,13 +386,13 @@ def escalate_conflict(request, conflict_id: int, payload: EscalateIn):
 @router.post("/governance/conflicts/{conflict_id}/resolve",
              response={200: ConflictDetailOut, **errors(401, 403, 404, 409)},
              summary="Record the resolution and close the conflict")
-def resolve_conflict(request, conflict_id: int, payload: ResolveIn):
+def resolve_conflict(request, conflict_id: int, payload: ConflictResolveIn):
     conflict = _conflict(request, conflict_id)
     services.conflict_resolve(actor=request.auth, conflict=conflict, resolution=payload.resolution)
     return conflict_detail_out(_conflict(request, conflict_id))
 
 
-@router.post("/governance/conflicts/{conflict_id}/evidence", response={201: EvidenceOut, **errors(401, 403, 404)},
+@router.post("/governance/conflicts/{conflict_id}/evidence", response={201: ConflictEvidenceOut, **errors(401, 403, 404)},
              summary="Link evidence: an alert, a KPI, a settlement statement, an agreement clause")
 def add_evidence(request, conflict_id: int, payload: EvidenceIn):
     conflict = _conflict(request, conflict_id)

@@ -121,14 +121,14 @@ class MeetingPage(Schema):
     items: list[MeetingOut]
 
 
-class DecisionIn(StrictIn):
+class GovernanceDecisionIn(StrictIn):
     agreement_id: DbId
     text: str
     meeting_id: DbId | None = None
     decided_on: date | None = Field(None, description="Default: the meeting's day, or today")
 
 
-class DecisionOut(Schema):
+class GovernanceDecisionOut(Schema):
     id: int
     agreement_id: int
     meeting_id: int | None
@@ -140,7 +140,7 @@ class DecisionOut(Schema):
 
 class DecisionPage(Schema):
     count: int
-    items: list[DecisionOut]
+    items: list[GovernanceDecisionOut]
 
 
 class ActionItemIn(StrictIn):
@@ -209,7 +209,7 @@ class EvidenceIn(StrictIn):
     url: str = Field("", description="A path on this site (/...) or an http(s) URL")
 
 
-class EvidenceOut(Schema):
+class ConflictEvidenceOut(Schema):
     id: int
     kind: str
     object_id: str
@@ -231,7 +231,7 @@ class EscalateIn(StrictIn):
     to_step: int | None = Field(None, description="Optional check: the step index you mean to reach (must be next)")
 
 
-class ResolveIn(StrictIn):
+class ConflictResolveIn(StrictIn):
     resolution: str
 
 
@@ -263,7 +263,7 @@ class ConflictOut(Schema):
 
 
 class ConflictDetailOut(ConflictOut):
-    evidence: list[EvidenceOut]
+    evidence: list[ConflictEvidenceOut]
     history: list[EventOut]
     dispute_clause: str | None = Field(description="The agreement's dispute clause once the agreement step is "
                                                    "reached; null before")

@@ -24,19 +24,19 @@ from allies.monitoring.schemas import (
     AnswerIn,
     AnswerOut,
     AssignIn,
-    ConflictIn,
-    ConflictOut,
-    DecisionIn,
-    DecisionOut,
+    AlertConflictIn,
+    AlertConflictOut,
+    EvaluationDecisionIn,
+    EvaluationDecisionOut,
     DeliveryOut,
     EvaluationDetailOut,
     EvaluationIn,
     EvaluationPage,
     EvaluationPatch,
-    KpiIn,
-    KpiOut,
-    KpiPatch,
-    ResolveIn,
+    EvaluationKpiIn,
+    EvaluationKpiOut,
+    EvaluationKpiPatch,
+    AlertResolveIn,
     SurveyIn,
     SurveyResultsOut,
     WebhookIn,
@@ -158,17 +158,17 @@ def refresh_evaluation(request, evaluation_id: int):
     return evaluation_detail_out(evaluation)
 
 
-@router.post("/evaluations/{evaluation_id}/kpis", response={201: KpiOut, **errors(401, 403, 404, 409)},
+@router.post("/evaluations/{evaluation_id}/kpis", response={201: EvaluationKpiOut, **errors(401, 403, 404, 409)},
              summary="Add a KPI entered by hand")
-def add_kpi(request, evaluation_id: int, payload: KpiIn):
+def add_kpi(request, evaluation_id: int, payload: EvaluationKpiIn):
     evaluation = _evaluation(request, evaluation_id)
     return 201, kpi_out(services.evaluation_kpi_add(actor=request.auth, evaluation=evaluation, data=payload.dict()))
 
 
 @router.patch("/evaluations/{evaluation_id}/kpis/{evaluation_kpi_id}",
-              response={200: KpiOut, **errors(401, 403, 404, 409)},
+              response={200: EvaluationKpiOut, **errors(401, 403, 404, 409)},
               summary="Set a KPI's target, actual (hand-entered KPIs) or the deviation's explanation")
-def update_kpi(request, evaluation_id: int, evaluation_kpi_id: int, payload: KpiPatch):
+def update_kpi(request, evaluation_id: int, evaluation_kpi_id: int, payload: EvaluationKpiPatch):
     evaluation = _evaluation(request, evaluation_id)
     kpi = get_object_or_404(restrict(EvaluationKpi.objects.filter(evaluation=evaluation), request.auth),
                             pk=evaluation_kpi_id)
@@ -176,9 +176,9 @@ def update_kpi(request, evaluation_id: int, evaluation_kpi_id: int, payload: Kpi
     return kpi_out(services.evaluation_kpi_update(actor=request.auth, kpi=kpi, data=data))
 
 
-@router.post("/evaluations/{evaluation_id}/decisions", response={201: DecisionOut, **errors(401, 403, 404)},
+@router.post("/evaluations/{evaluation_id}/decisions", response={201: EvaluationDecisionOut, **errors(401, 403, 404)},
              summary="Record a decision: adjust the cooperation model, the sharing rules or the resources")
-def add_decision(request, evaluation_id: int, payload: DecisionIn):
+def add_decision(request, evaluation_id: int, payload: EvaluationDecisionIn):
     evaluation = _evaluation(request, evaluation_id)
     return 201, services.evaluation_decision_add(actor=request.auth, evaluation=evaluation, kind=payload.kind,
                                                  text=payload.text)
@@ -246,7 +246,7 @@ def acknowledge_alert(request, alert_id: int):
 
 @router.post("/alerts/{alert_id}/resolve", response={200: AlertOut, **errors(401, 403, 404)},
              summary="Resolve an alert")
-def resolve_alert(request, alert_id: int, payload: ResolveIn):
+def resolve_alert(request, alert_id: int, payload: AlertResolveIn):
     alert = _alert(request, alert_id)
     return alert_out(services.alert_resolve(actor=request.auth, alert=alert, resolution=payload.resolution))
 
@@ -265,9 +265,9 @@ def assign_alert(request, alert_id: int, payload: AssignIn):
     return alert_out(services.alert_assign(actor=request.auth, alert=alert, owner=owner))
 
 
-@router.post("/alerts/{alert_id}/conflict", response={201: ConflictOut, **errors(401, 403, 404, 409)},
+@router.post("/alerts/{alert_id}/conflict", response={201: AlertConflictOut, **errors(401, 403, 404, 409)},
              summary="Turn the alert into a conflict (governance) with the alert as evidence")
-def alert_conflict(request, alert_id: int, payload: ConflictIn):
+def alert_conflict(request, alert_id: int, payload: AlertConflictIn):
     alert = _alert(request, alert_id)
     conflict = services.alert_to_conflict(actor=request.auth, alert=alert, kind=payload.kind,
                                           url=alert_url(alert))

@@ -21,7 +21,7 @@ class EvaluationPatch(StrictIn):
     summary: str = Field(..., max_length=10000)
 
 
-class KpiIn(StrictIn):
+class EvaluationKpiIn(StrictIn):
     name: str = Field(..., max_length=100)
     unit: str = Field(..., max_length=20)
     direction: str = Field("higher", description="higher or lower (is better)")
@@ -31,7 +31,7 @@ class KpiIn(StrictIn):
     explanation: str = Field("", max_length=10000)
 
 
-class KpiPatch(StrictIn):
+class EvaluationKpiPatch(StrictIn):
     name: str | None = Field(None, max_length=100)
     unit: str | None = Field(None, max_length=20)
     direction: str | None = None
@@ -41,7 +41,7 @@ class KpiPatch(StrictIn):
     explanation: str | None = Field(None, max_length=10000)
 
 
-class KpiOut(Schema):
+class EvaluationKpiOut(Schema):
     id: int
     name: str
     unit: str
@@ -55,12 +55,12 @@ class KpiOut(Schema):
     explanation: str
 
 
-class DecisionIn(StrictIn):
+class EvaluationDecisionIn(StrictIn):
     kind: str = Field(..., description="cooperation_model, sharing_rules, resources or other")
     text: str = Field(..., min_length=1, max_length=10000)
 
 
-class DecisionOut(Schema):
+class EvaluationDecisionOut(Schema):
     id: int
     kind: str
     text: str
@@ -93,8 +93,8 @@ class EvaluationOut(Schema):
 
 
 class EvaluationDetailOut(EvaluationOut):
-    kpis: list[KpiOut]
-    decisions: list[DecisionOut]
+    kpis: list[EvaluationKpiOut]
+    decisions: list[EvaluationDecisionOut]
     health: HealthOut
 
 
@@ -170,7 +170,7 @@ class AlertPage(Schema):
     items: list[AlertOut]
 
 
-class ResolveIn(StrictIn):
+class AlertResolveIn(StrictIn):
     resolution: str = Field("", max_length=4000)
 
 
@@ -178,11 +178,11 @@ class AssignIn(StrictIn):
     owner_id: DbId | None = None
 
 
-class ConflictIn(StrictIn):
+class AlertConflictIn(StrictIn):
     kind: str = Field("", description="GLOSSARY conflict kind; default from the alert's rule")
 
 
-class ConflictOut(Schema):
+class AlertConflictOut(Schema):
     conflict_id: int
     alert: AlertOut
 

@@ -15,7 +15,7 @@ from allies.settlements import selectors, services
 from allies.settlements.models import SharingRule
 from allies.settlements.rules import US
 from allies.settlements.schemas import (
-    AgreementPage,
+    SettlementAgreementPage,
     BonusIn,
     BonusOut,
     CoalitionsIn,
@@ -76,7 +76,7 @@ def settlement_detail(user, settlement) -> dict:
             "lines_count": lines.count()}
 
 
-@router.get("/settlements/agreements", response={200: AgreementPage, **errors(401)},
+@router.get("/settlements/agreements", response={200: SettlementAgreementPage, **errors(401)},
             summary="Agreements the user may see (a partner: those its company is party to)")
 def list_agreements(request, page: Query[PageIn]):
     qs = selectors.visible_agreements(request.auth)

@@ -84,7 +84,7 @@ class RuleOut(Schema):
     valid_to: date | None
 
 
-class AgreementOut(Schema):
+class SettlementAgreementOut(Schema):
     id: int
     code: str
     title: str
@@ -95,9 +95,9 @@ class AgreementOut(Schema):
     end_date: date | None
 
 
-class AgreementPage(Schema):
+class SettlementAgreementPage(Schema):
     count: int
-    items: list[AgreementOut]
+    items: list[SettlementAgreementOut]
 
 
 class BonusIn(StrictIn):

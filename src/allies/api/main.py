@@ -11,6 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from allies.core.text import join_list
 from allies.api.auth import ApiThrottle, SessionAuth, TokenAuth, on_throttled
+from allies.api.parser import AlliesParser
 from allies.core.errors import DomainError, ErrorCode, error_body
 
 logger = logging.getLogger(__name__)
@@ -24,6 +25,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     auth=[TokenAuth(), SessionAuth()],
     throttle=[ApiThrottle()],
+    parser=AlliesParser(),
 )
 api.add_exception_handler(Throttled, on_throttled)
 

@@ -118,11 +118,12 @@ def test_summary_from_reused_sql_equals_a_fresh_one(seeded, manager, partner_use
 # --------------------------------------------------------------------------- the API request
 
 
-def test_token_page_request_runs_five_queries_and_matches_the_schema(seeded, partner_user):
+def test_token_page_request_runs_four_queries_and_matches_the_schema(seeded, partner_user):
     a, _b = seeded
     api = Client(headers={"Authorization": f"Bearer {token_create(actor=partner_user).plaintext}"})
     url = "/api/v1/sales?date_from=2026-01-03&date_to=2026-01-25&limit=5&offset=5"
     first = api.get(url)
+    refused = compiled.stats["refused"]
     with CaptureQueriesContext(connection) as queries:
         again = api.get(url)
     assert first.status_code == again.status_code == 200
@@ -133,9 +134,44 @@ def test_token_page_request_runs_five_queries_and_matches_the_schema(seeded, par
         "2026-01-20", "2026-01-19", "2026-01-18", "2026-01-17", "2026-01-16"]
     item = body["items"][0]
     assert item["quantity"] == "20.125" and item["updated_at"].endswith("Z") and item["partner_id"] == a.pk
-    # token + user, sharing grants, rows, count, access log
-    assert len(queries) == 5, [q["sql"][:80] for q in queries.captured_queries]
+    # token + user + "does anyone share with it" (nobody: no grants query), rows, count, access log
+    assert len(queries) == 4, [q["sql"][:80] for q in queries.captured_queries]
     assert AccessLog.objects.filter(resource="sales", rows=5, partner=a).count() == 2
+    assert compiled.stats["refused"] == refused  # every query's SQL was reused, the token query's too
+
+
+def test_token_request_of_a_partner_receiving_shares_sees_them_at_once(seeded, manager, other_partner_user):
+    """The token query's "nobody shares with it" answer holds for one request only: a grant made
+    between two requests shows in the second, and a withdrawn one disappears."""
+    a, b = seeded
+    api = Client(headers={"Authorization": f"Bearer {token_create(actor=other_partner_user).plaintext}"})
+    url = "/api/v1/sales?limit=100"
+    assert api.get(url).json()["count"] == len(B_ROWS)
+    sales.sharing_grant_set(actor=manager, grantor_id=a.pk, grantee_id=b.pk, level="rows")
+    with CaptureQueriesContext(connection) as queries:
+        body = api.get(url).json()
+    assert body["count"] == len(A_ROWS) + len(B_ROWS)
+    assert {r["partner_id"] for r in body["items"]} == {a.pk, b.pk}
+    assert any("sharing_sharinggrant" in q["sql"] and "EXISTS" not in q["sql"].upper()
+               for q in queries.captured_queries)  # with a grant, the grants are read
+    sales.sharing_grant_set(actor=manager, grantor_id=a.pk, grantee_id=b.pk, level="none")
+    body = api.get(url).json()
+    assert body["count"] == len(B_ROWS) and {r["partner_id"] for r in body["items"]} == {b.pk}
+
+
+def test_token_lookup_flags_a_user_nobody_shares_with(seeded, manager, partner_user, other_partner_user):
+    from allies.sharing.tokens import NO_SHARES_ATTR
+
+    a, b = seeded
+    token_b = token_create(actor=other_partner_user).token
+    assert getattr(_token_with_user(token_b.key).user, NO_SHARES_ATTR, False) is True
+    sales.sharing_grant_set(actor=manager, grantor_id=a.pk, grantee_id=b.pk, level="aggregates")
+    user = _token_with_user(token_b.key).user
+    assert not hasattr(user, NO_SHARES_ATTR)
+    assert sales.shared_by(user, "aggregates") == [a.pk] and sales.shared_by(user, "rows") == []
+    # a grant *to* A does not make B a receiver, nor A one of B's grants
+    token_a = token_create(actor=partner_user).token
+    assert getattr(_token_with_user(token_a.key).user, NO_SHARES_ATTR, False) is True
 
 
 def test_token_lookup_equals_select_related(partner_user):

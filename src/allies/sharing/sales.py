@@ -31,6 +31,7 @@ from allies.core.permissions import require_writer
 from allies.core.scoping import get_visible, restrict
 from allies.partners.models import Partner
 from allies.sharing import compiled
+from allies.sharing.tokens import NO_SHARES_ATTR
 from allies.sharing.models import (
     IdempotencyKey,
     SalesImport,
@@ -92,7 +93,9 @@ def shared_partner_ids(partner: Partner | int | None, level: str) -> list[int]:
 
 def shared_by(user, level: str) -> list[int]:
     """For a partner user, the partners sharing with its company at ``level`` or more; else []."""
-    return shared_partner_ids(user.partner_id, level) if getattr(user, "is_partner_user", False) else []
+    if not getattr(user, "is_partner_user", False) or getattr(user, NO_SHARES_ATTR, False):
+        return []  # NO_SHARES_ATTR: token authentication already found that nobody shares with it
+    return shared_partner_ids(user.partner_id, level)
 
 
 def visible_sales(user, *, shared: list[int] | None = None) -> QuerySet:

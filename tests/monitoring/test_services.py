@@ -167,6 +167,21 @@ def test_results_by_side_gap_and_the_three_answer_anonymity_rule(alliance, manag
     assert not created and SurveyAnswer.objects.filter(survey=survey).count() == 6
 
 
+def test_an_answer_leaves_no_audit_entry_that_names_the_respondent(alliance, manager, partner_user, scores):
+    """Anonymity within a side holds for administrators too: the audit log does not say who answered what."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    survey = _survey(alliance, manager)
+    before = LogEntry.objects.count()
+    answer, _created = services.survey_answer(actor=partner_user, survey=survey, scores=scores(2), comment="不公平")
+    services.survey_answer(actor=partner_user, survey=survey, scores=scores(3))
+    new_entries = LogEntry.objects.order_by("pk")[before:]
+    assert not [e for e in new_entries if e.actor_id == partner_user.pk]
+    assert not LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(SurveyAnswer)).exists()
+    assert SurveyAnswer.objects.get(pk=answer.pk).fairness == 3
+
+
 def test_non_anonymous_results_show_each_side_and_names(alliance, manager, partner_user, scores):
     survey = _survey(alliance, manager, anonymous=False)
     services.survey_answer(actor=partner_user, survey=survey, scores=scores(3), comment="需要更多沟通")

@@ -354,6 +354,8 @@ class Delivery(models.Model):
 
 for _model in (Evaluation, EvaluationKpi, EvaluationDecision, Survey, SurveyRecipient, Alert):
     auditlog.register(_model)
-auditlog.register(SurveyAnswer, exclude_fields=["respondent"])
+# SurveyAnswer is deliberately not audited: an audit entry carries its actor, so administrators
+# could read in the audit log who gave which scores and comments, breaking the anonymity a
+# survey promises within a side. The answer row itself is the record of what was answered.
 auditlog.register(Delivery)
 auditlog.register(WebhookEndpoint, exclude_fields=["secret"])

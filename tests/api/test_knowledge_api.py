@@ -95,3 +95,18 @@ def test_page_size_is_capped(as_user, manager, settings):
     assert len(response.json()["items"]) == 3
     response = as_user(manager).get(f"{URL}/search", {"q": "checklist", "limit": 1000})
     assert len(response.json()["items"]) <= 3
+
+
+def test_delete_is_204_for_staff_writers_and_refused_to_others(as_user, manager, viewer, partner_user, partner_a):
+    created = call(as_user(manager), "POST", f"{URL}/articles", {
+        "title": "共享后删除", "body": "正文", "visibility": "shared", "shared_with_ids": [partner_a.pk]}).json()
+    path = f"{URL}/articles/{created['id']}"
+    assert_error(call(as_user(partner_user), "DELETE", path), 403, "permission_denied")
+    assert_error(call(as_user(viewer), "DELETE", path), 403, "permission_denied")
+    assert_error(call(as_user(None), "DELETE", path), 401)
+    assert Article.objects.filter(pk=created["id"]).exists()
+    response = call(as_user(manager), "DELETE", path)
+    assert response.status_code == 204, response.content
+    assert not Article.objects.filter(pk=created["id"]).exists()
+    assert not Posting.objects.filter(article_id=created["id"]).exists()
+    assert_error(call(as_user(manager), "DELETE", path), 404, "not_found")

@@ -164,3 +164,24 @@ def test_pages_in_english(client_for, manager, internal, keep_language):
     client.cookies["django_language"] = "en"
     doc = parse(client.get(reverse("knowledge:search"), {"q": "pilot"}).content)
     assert "Search the knowledge base" in doc.find("h1").squashed
+
+
+def test_delete_button_asks_first_and_deletes(client_for, manager, viewer, partner_user, shared, internal):
+    doc = parse(client_for(manager).get(reverse("knowledge:detail", args=[internal.pk])).content)
+    form = doc.by_id("article-delete").parent
+    assert "confirm(" in form.attrs["onsubmit"]
+    # a viewer sees no button and cannot post; a partner user cannot even find an internal article
+    viewer_doc = parse(client_for(viewer).get(reverse("knowledge:detail", args=[internal.pk])).content)
+    assert viewer_doc.by_id("article-delete") is None
+    assert client_for(viewer).post(reverse("knowledge:delete", args=[internal.pk])).status_code == 403
+    assert client_for(partner_user).post(reverse("knowledge:delete", args=[internal.pk])).status_code in (403, 404)
+    assert client_for(partner_user).post(reverse("knowledge:delete", args=[shared.pk])).status_code in (403, 404)
+    assert Article.objects.filter(pk__in=[shared.pk, internal.pk]).count() == 2
+
+    client = client_for(manager)
+    assert client.get(reverse("knowledge:delete", args=[internal.pk])).status_code == 405
+    response = client.post(reverse("knowledge:delete", args=[internal.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("knowledge:list")
+    assert "已删除文章“内部：伙伴A 风险评估”" in response.content.decode()
+    assert not Article.objects.filter(pk=internal.pk).exists()
+    assert client.get(reverse("knowledge:detail", args=[internal.pk])).status_code == 404

@@ -160,3 +160,42 @@ def test_starters_load_once_in_both_languages(db):
     restored = Article.objects.get(starter_key="pilot-template.en")
     assert restored.title == "Pilot project template" and restored.revisions.count() == 1
     assert Posting.objects.filter(article=restored, token="pilot").exists()
+
+
+def test_delete_removes_revisions_attachments_files_and_postings_and_is_audited(db, manager, django_capture_on_commit_callbacks):
+    from allies.knowledge import attachments
+    from allies.knowledge.models import Language
+
+    keep = services.article_create(actor=manager, data={"title": "保留的文章", "body": "zorblax 模板"})
+    article = services.article_create(actor=manager, data={"title": "要删的文章", "body": "zorblax 的要点"})
+    services.article_update(actor=manager, article=article, data={"body": "zorblax 的要点，第二版"})
+    record = services.attachment_add(actor=manager, article=article, upload=SimpleUploadedFile("a.txt", b"x"))
+    path = attachments.absolute(record.stored_path)
+    assert path.is_file()
+    assert {h.article_id for h in selectors.article_search(user=manager, query="zorblax").results} == {
+        keep.pk, article.pk}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_delete(actor=manager, article=article)
+
+    assert not Article.objects.filter(pk=article.pk).exists()
+    assert not Revision.objects.filter(article_id=article.pk).exists()
+    assert not Attachment.objects.filter(pk=record.pk).exists()
+    assert not Posting.objects.filter(article_id=article.pk).exists()
+    assert not path.exists()
+    # search forgets it (and its cached document frequencies) at once
+    assert [h.article_id for h in selectors.article_search(user=manager, query="zorblax").results] == [keep.pk]
+    entry = LogEntry.objects.filter(object_pk=str(article.pk), action=LogEntry.Action.DELETE,
+                                    content_type__model="article").get()
+    assert entry.actor == manager and "要删的文章" in entry.object_repr
+    assert Article.objects.get(pk=keep.pk).language == Language.ZH
+
+
+def test_viewers_and_partner_users_cannot_delete(db, manager, viewer, partner_user, partner_a):
+    article = services.article_create(actor=manager, data={
+        "title": "共享文章", "body": "正文", "visibility": "shared", "shared_with_ids": [partner_a.pk]})
+    for user in (viewer, partner_user):
+        with pytest.raises(DomainError) as caught:
+            services.article_delete(actor=user, article=article)
+        assert caught.value.code == "permission_denied"
+    assert Article.objects.filter(pk=article.pk).exists()

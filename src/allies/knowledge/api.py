@@ -136,6 +136,14 @@ def update_article(request, article_id: DbId, payload: ArticlePatch):
     return article_detail_out(_article(request, article_id), request.auth)
 
 
+@router.delete("/knowledge/articles/{article_id}", response={204: None, **errors(401, 403, 404)},
+               summary="Delete an article with its revisions and attachments (kept in the audit log)")
+def delete_article(request, article_id: DbId):
+    article = _article(request, article_id)
+    services.article_delete(actor=request.auth, article=article)
+    return 204, None
+
+
 @router.get("/knowledge/articles/{article_id}/revisions", response={200: list[RevisionOut], **errors(401, 403, 404)},
             summary="An article's revisions, newest first")
 def list_revisions(request, article_id: DbId):

@@ -18,6 +18,7 @@ from allies.core.text import join_list
 from allies.knowledge import attachments as files
 from allies.knowledge import markdown
 from allies.knowledge.indexing import index_article
+from allies.knowledge.search import forget_frequencies
 from allies.knowledge.models import Article, Attachment, Language, Posting, Revision, Tag, Visibility
 from allies.partners.models import Partner
 from allies.pilots.validation import Problems, label_of
@@ -265,3 +266,22 @@ def attachment_delete(*, actor, attachment: Attachment) -> None:
     with transaction.atomic(), acting_as(actor):
         attachment.delete()
         transaction.on_commit(lambda: files.remove(path))
+
+
+def article_delete(*, actor, article: Article) -> None:
+    """Remove an article with its revisions, attachments (files too, once committed) and search postings.
+
+    The audit log keeps the deletion with the article's last field values.
+    """
+    require_writer(actor)
+    paths = list(article.attachments.values_list("stored_path", flat=True))
+    tokens = set(Posting.objects.filter(article_id=article.pk).values_list("token", flat=True))
+
+    def after_commit():
+        for path in paths:
+            files.remove(path)
+        forget_frequencies(tokens)
+
+    with transaction.atomic(), acting_as(actor):
+        Article.objects.get(pk=article.pk).delete()
+        transaction.on_commit(after_commit)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.article_create, name="create"),
     path("<int:pk>/", views.article_detail, name="detail"),
     path("<int:pk>/edit/", views.article_edit, name="edit"),
+    path("<int:pk>/delete/", views.article_delete, name="delete"),
     path("<int:pk>/revisions/", views.revision_index, name="revisions"),
     path("<int:pk>/revisions/<int:number>/", views.revision_detail, name="revision"),
     path("<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),

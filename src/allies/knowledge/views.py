@@ -186,6 +186,15 @@ def attachment_download(request, attachment_id: int):
 
 @require_POST
 @writer_required
+def article_delete(request, pk: int):
+    article = _article(request, pk)
+    services.article_delete(actor=request.user, article=article)
+    messages.success(request, _("已删除文章“{title}”。").format(title=article.title))
+    return redirect("knowledge:list")
+
+
+@require_POST
+@writer_required
 def attachment_delete(request, attachment_id: int):
     record = get_visible(Attachment.objects.select_related("article"), request.user, pk=attachment_id)
     services.attachment_delete(actor=request.user, attachment=record)

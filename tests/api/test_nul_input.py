@@ -34,11 +34,13 @@ def test_nul_in_a_nested_body_string_is_a_422_and_nothing_is_written(as_user, ma
     before = Partner.objects.count()
     response = call(as_user(manager), "POST", "/api/v1/partners", {"name": "星河\x00物流", "resources": ["ok"]})
     body = assert_error(response, 422, "validation_error")
-    assert body["details"]["errors"][0]["field"] == "body"
-    assert "name" in body["details"]["errors"][0]["reason"]
+    assert body["details"]["errors"] == [{"field": "name", "reason": "含有不允许的空字符（NUL）。", "type": "string_nul"}]
+    assert body["message"] == "请求内容有误：name"
     response = call(as_user(manager), "POST", "/api/v1/partners", {"name": "星河", "resources": ["a", "b\x00"]})
     body = assert_error(response, 422, "validation_error")
-    assert "resources.1" in body["details"]["errors"][0]["reason"]
+    assert [e["field"] for e in body["details"]["errors"]] == ["resources.1"]
+    response = call(as_user(manager), "POST", "/api/v1/partners", {"name": "星河", "extra\x00key": 1})
+    assert [e["field"] for e in assert_error(response, 422)["details"]["errors"]] == ["extra\\0key"]
     assert Partner.objects.count() == before
 
 

@@ -11,7 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from allies.core.text import join_list
 from allies.api.auth import ApiThrottle, SessionAuth, TokenAuth, on_throttled
-from allies.api.parser import AlliesParser
+from allies.api.parser import AlliesParser, NulInBody
 from allies.core.errors import DomainError, ErrorCode, error_body
 
 logger = logging.getLogger(__name__)
@@ -67,6 +67,13 @@ def on_forbidden(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, NulInBody):
+        errors = [{"field": exc.__cause__.field, "reason": _("含有不允许的空字符（NUL）。"), "type": "string_nul"}]
+        return api.create_response(
+            request, error_body(ErrorCode.VALIDATION, _("请求内容有误：{fields}").format(fields=exc.__cause__.field),
+                                {"errors": errors}),
+            status=422,
+        )
     if exc.status_code == 400 and exc.__cause__ is not None:
         # django-ninja's "Cannot parse request body": bad input like any other, so 422 in our shape.
         errors = [{"field": "body", "reason": str(exc.__cause__)[:200], "type": "json_invalid"}]

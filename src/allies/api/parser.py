@@ -23,7 +23,7 @@ def _nul_path(value: Any, path: tuple) -> tuple | None:
     if isinstance(value, dict):
         for key, item in value.items():
             if isinstance(key, str) and NUL in key:
-                return (*path, key)
+                return (*path, key.replace(NUL, "\\0"))
             found = _nul_path(item, (*path, key))
             if found is not None:
                 return found
@@ -33,6 +33,14 @@ def _nul_path(value: Any, path: tuple) -> tuple | None:
             if found is not None:
                 return found
     return None
+
+
+class NulInBody(ValueError):
+    """A JSON body string holding a NUL; ``field`` is its path in the body ("reason", "items.2.name")."""
+
+    def __init__(self, field: str):
+        self.field = field
+        super().__init__(_("请求内容 {field} 含有不允许的空字符（NUL）。").format(field=field))
 
 
 def _refuse(loc: tuple) -> ValidationError:
@@ -45,9 +53,8 @@ class AlliesParser(Parser):
         found = _nul_path(data, ())
         if found is not None:
             # ninja wraps anything raised here as "Cannot parse request body"; the API's HttpError
-            # handler turns that into a 422 naming the body, with this reason.
-            raise ValueError(_("请求内容 {field} 含有不允许的空字符（NUL）。").format(
-                field=".".join(str(p) for p in found) or "body"))
+            # handler finds this exception as the cause and answers a 422 naming the field.
+            raise NulInBody(".".join(str(p) for p in found) or "body")
         return data
 
     def parse_querydict(self, data, list_fields, request):

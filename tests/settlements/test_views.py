@@ -128,3 +128,35 @@ def test_partner_sees_no_other_sellers_volumes_without_a_grant(agreement, rule, 
     assert "乙方机密产品" in page and "997,654.00" in page
     rows = b"".join(client.get(f"/settlements/{settlement.pk}/rows.csv").streaming_content).decode("utf-8-sig")
     assert "乙方机密产品" not in rows
+
+
+def test_cost_rule_cost_entry_and_bonus_forms_save_or_show_their_errors(staff, agreement, partner_a):
+    """The agreement page's three small forms: a save redirects back; a refusal re-renders the page
+    with the form's error and writes nothing (422)."""
+    from allies.settlements.models import CostEntry, CostRule, PerformanceBonus
+
+    page = f"/settlements/agreements/{agreement.pk}/"
+    # cost rule: shares that do not sum to 100 % are refused by the service
+    refused = staff.post(f"{page}cost-rules/", {"category": "联合营销活动", "share_0": "50", "share_1": "40"})
+    assert refused.status_code == 422 and not CostRule.objects.exists()
+    assert "联合营销活动" in refused.content.decode()  # the form comes back filled in
+    assert staff.post(f"{page}cost-rules/", {"share_0": "50", "share_1": "50"}).status_code == 422  # no category
+    saved = staff.post(f"{page}cost-rules/", {"category": "联合营销活动", "share_0": "50", "share_1": "50"})
+    assert saved.status_code == 302 and saved["Location"] == page
+    cost_rule = CostRule.objects.get()
+
+    # cost entry: a bad amount is named on the form
+    entry = {"rule": str(cost_rule.pk), "date": "2026-03-05", "amount": "abc", "paid_by": str(partner_a.pk)}
+    refused = staff.post(f"{page}costs/", entry)
+    assert refused.status_code == 422 and "请填写金额" in refused.content.decode()
+    assert not CostEntry.objects.exists()
+    saved = staff.post(f"{page}costs/", {**entry, "amount": "1,200.50"}, follow=True)
+    assert "已记录共担成本" in saved.content.decode()
+    assert CostEntry.objects.get().amount == 120050
+
+    # bonus
+    bonus = {"partner": str(partner_a.pk), "metric": "revenue", "target": "x", "amount": "500"}
+    assert staff.post(f"{page}bonuses/", bonus).status_code == 422 and not PerformanceBonus.objects.exists()
+    saved = staff.post(f"{page}bonuses/", {**bonus, "target": "100000"}, follow=True)
+    assert "已添加绩效激励" in saved.content.decode()
+    assert PerformanceBonus.objects.get().amount == 500_00

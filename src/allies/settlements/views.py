@@ -142,22 +142,34 @@ def rule_delete(request, rule_id: int):
     return redirect("settlements:agreement", pk=rule.agreement_id)
 
 
+def _save_on_agreement_page(request, agreement, form, form_key: str, data: dict | None, save, success: str):
+    """The agreement page's small forms: save ``data`` (None: the form is invalid), then back to the page.
+
+    A refusal re-renders the page with the form's errors in place (``form_key`` names the form in
+    the page's context), with the error's status; an invalid form gets 422.
+    """
+    if data is None:
+        return _agreement_page(request, agreement, status=422, **{form_key: form})
+    try:
+        save(data)
+    except DomainError as exc:
+        apply_errors(form, exc)
+        return _agreement_page(request, agreement, status=exc.status, **{form_key: form})
+    messages.success(request, success)
+    return redirect("settlements:agreement", pk=agreement.pk)
+
+
 @login_required
 @require_POST
 def cost_rule_set(request, pk: int):
     agreement = selectors.agreement_get(request.user, pk)
     _writer(request)
     form = CostRuleForm(request.POST, parties=agreement_parties(agreement))
-    if form.is_valid():
-        try:
-            rule_services.cost_rule_set(actor=request.user, agreement=agreement,
-                                        category=form.cleaned_data["category"], shares=form.shares())
-        except DomainError as exc:
-            apply_errors(form, exc)
-            return _agreement_page(request, agreement, status=exc.status, cost_rule_form=form)
-        messages.success(request, _("已保存成本分摊规则。"))
-        return redirect("settlements:agreement", pk=agreement.pk)
-    return _agreement_page(request, agreement, status=422, cost_rule_form=form)
+    data = {"category": form.cleaned_data["category"], "shares": form.shares()} if form.is_valid() else None
+    return _save_on_agreement_page(
+        request, agreement, form, "cost_rule_form", data,
+        lambda d: rule_services.cost_rule_set(actor=request.user, agreement=agreement, **d),
+        _("已保存成本分摊规则。"))
 
 
 @login_required
@@ -167,15 +179,10 @@ def cost_entry_add(request, pk: int):
     _writer(request)
     form = CostEntryForm(request.POST, parties=agreement_parties(agreement),
                          cost_rules=selectors.cost_rules_of(request.user, agreement))
-    if form.is_valid() and (data := form.entry_data()) is not None:
-        try:
-            rule_services.cost_entry_record(actor=request.user, agreement=agreement, data=data)
-        except DomainError as exc:
-            apply_errors(form, exc)
-            return _agreement_page(request, agreement, status=exc.status, cost_entry_form=form)
-        messages.success(request, _("已记录共担成本。"))
-        return redirect("settlements:agreement", pk=agreement.pk)
-    return _agreement_page(request, agreement, status=422, cost_entry_form=form)
+    return _save_on_agreement_page(
+        request, agreement, form, "cost_entry_form", form.entry_data() if form.is_valid() else None,
+        lambda d: rule_services.cost_entry_record(actor=request.user, agreement=agreement, data=d),
+        _("已记录共担成本。"))
 
 
 @login_required
@@ -184,15 +191,10 @@ def bonus_add(request, pk: int):
     agreement = selectors.agreement_get(request.user, pk)
     _writer(request)
     form = BonusForm(request.POST, parties=agreement_parties(agreement))
-    if form.is_valid() and (data := form.bonus_data()) is not None:
-        try:
-            rule_services.performance_bonus_create(actor=request.user, agreement=agreement, data=data)
-        except DomainError as exc:
-            apply_errors(form, exc)
-            return _agreement_page(request, agreement, status=exc.status, bonus_form=form)
-        messages.success(request, _("已添加绩效激励。"))
-        return redirect("settlements:agreement", pk=agreement.pk)
-    return _agreement_page(request, agreement, status=422, bonus_form=form)
+    return _save_on_agreement_page(
+        request, agreement, form, "bonus_form", form.bonus_data() if form.is_valid() else None,
+        lambda d: rule_services.performance_bonus_create(actor=request.user, agreement=agreement, data=d),
+        _("已添加绩效激励。"))
 
 
 @login_required

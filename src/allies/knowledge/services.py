@@ -18,8 +18,8 @@ from allies.core.text import join_list
 from allies.knowledge import attachments as files
 from allies.knowledge import markdown
 from allies.knowledge.indexing import index_article
-from allies.knowledge.search import forget_frequencies
 from allies.knowledge.models import Article, Attachment, Language, Posting, Revision, Tag, Visibility
+from allies.knowledge.search import forget_frequencies
 from allies.partners.models import Partner
 from allies.pilots.validation import Problems, label_of
 

@@ -31,7 +31,6 @@ from allies.core.permissions import require_writer
 from allies.core.scoping import get_visible, restrict
 from allies.partners.models import Partner
 from allies.sharing import compiled
-from allies.sharing.tokens import NO_SHARES_ATTR
 from allies.sharing.models import (
     IdempotencyKey,
     SalesImport,
@@ -49,6 +48,7 @@ from allies.sharing.sales_import import (
     check_file,
     check_rows,
 )
+from allies.sharing.tokens import NO_SHARES_ATTR
 
 logger = logging.getLogger(__name__)
 

@@ -12,8 +12,14 @@ from allies.pilots.models import Kpi, Measurement, Pilot, Review
 from .conftest import assert_error, call
 
 URL = "/api/v1/pilots/"
-TODAY = timezone.localdate()
-START, END = TODAY - timedelta(days=50), TODAY + timedelta(days=50)
+# The pilot's term, around the day the tests were collected. Anything compared with "today" asks
+# for the date when it runs (today()), so a run that crosses midnight in Asia/Shanghai still passes.
+START = timezone.localdate() - timedelta(days=50)
+END = START + timedelta(days=100)
+
+
+def today():
+    return timezone.localdate()
 CAC = {"code": "customer_acquisition_cost", "unit": "元", "baseline": 200, "target": 150}
 CONVERSION = {"code": "conversion_rate", "unit": "%", "baseline": 2, "target": 5}
 
@@ -100,7 +106,7 @@ def test_other_partners_pilot_is_404(as_user, other_partner_user, pilot):
     client = as_user(other_partner_user)
     assert_error(client.get(f"{URL}{pilot['id']}"), 404, "not_found")
     assert_error(call(client, "POST", f"{URL}{pilot['id']}/measurements",
-                      {"kpi_id": kpi_id(pilot, "conversion_rate"), "date": TODAY.isoformat(), "value": 3}),
+                      {"kpi_id": kpi_id(pilot, "conversion_rate"), "date": today().isoformat(), "value": 3}),
                  404, "not_found")
     assert Measurement.objects.count() == 0
 
@@ -118,7 +124,7 @@ def test_partner_user_cannot_create_or_close(as_user, partner_user, partner_a, p
 def test_partner_user_records_a_measurement_and_a_retry_is_200(as_user, partner_user, pilot):
     client = as_user(partner_user)
     url = f"{URL}{pilot['id']}/measurements"
-    sent = {"kpi_id": kpi_id(pilot, "conversion_rate"), "date": (TODAY - timedelta(days=5)).isoformat(),
+    sent = {"kpi_id": kpi_id(pilot, "conversion_rate"), "date": (today() - timedelta(days=5)).isoformat(),
             "value": 3.4, "note": "第一周"}
     first = call(client, "POST", url, sent)
     assert first.status_code == 201, first.content
@@ -131,10 +137,11 @@ def test_partner_user_records_a_measurement_and_a_retry_is_200(as_user, partner_
 
 
 @pytest.mark.parametrize(("when", "value", "field"), [
-    (START - timedelta(days=1), 3, "date"), (TODAY + timedelta(days=1), 3, "date"), (TODAY, "abc", "value")])
+    (lambda: START - timedelta(days=1), 3, "date"), (lambda: today() + timedelta(days=1), 3, "date"),
+    (today, "abc", "value")], ids=["before-start", "tomorrow", "not-a-number"])
 def test_bad_measurement_is_422_naming_the_field(as_user, manager, pilot, when, value, field):
     response = call(as_user(manager), "POST", f"{URL}{pilot['id']}/measurements",
-                    {"kpi_id": kpi_id(pilot, "conversion_rate"), "date": when.isoformat(), "value": value})
+                    {"kpi_id": kpi_id(pilot, "conversion_rate"), "date": when().isoformat(), "value": value})
     problem = assert_error(response, 422)
     assert any(e["field"].endswith(field) for e in problem["details"]["errors"]), problem
     assert Measurement.objects.count() == 0
@@ -144,12 +151,12 @@ def test_detail_reports_each_kpis_latest_value_and_status(as_user, manager, pilo
     client = as_user(manager)
     url = f"{URL}{pilot['id']}/measurements"
     # Half-way (day 50 of 100): CAC 200 -> 150 at 190 is 0.2 of the way: off track; conversion 2 -> 5 at 3.5 on track.
-    call(client, "POST", url, {"kpi_id": kpi_id(pilot, "customer_acquisition_cost"), "date": TODAY.isoformat(),
+    call(client, "POST", url, {"kpi_id": kpi_id(pilot, "customer_acquisition_cost"), "date": today().isoformat(),
                                "value": 190})
-    call(client, "POST", url, {"kpi_id": kpi_id(pilot, "conversion_rate"), "date": TODAY.isoformat(), "value": 3.5})
+    call(client, "POST", url, {"kpi_id": kpi_id(pilot, "conversion_rate"), "date": today().isoformat(), "value": 3.5})
     detail = client.get(f"{URL}{pilot['id']}").json()
     kpis = {k["code"]: k for k in detail["kpis"]}
-    assert detail["assessed_on"] == TODAY.isoformat()
+    assert detail["assessed_on"] == today().isoformat()
     assert kpis["customer_acquisition_cost"]["elapsed"] == pytest.approx(0.5)
     assert kpis["customer_acquisition_cost"]["progress"] == pytest.approx(0.2)
     assert kpis["customer_acquisition_cost"]["status"] == "off_track"
@@ -196,7 +203,7 @@ def test_review_expand_moves_partners_to_active(as_user, manager, partner_a, pil
     client = as_user(manager)
     call(client, "POST", f"{URL}{pilot['id']}/start", {})
     call(client, "POST", f"{URL}{pilot['id']}/measurements",
-         {"kpi_id": kpi_id(pilot, "customer_acquisition_cost"), "date": TODAY.isoformat(), "value": 148})
+         {"kpi_id": kpi_id(pilot, "customer_acquisition_cost"), "date": today().isoformat(), "value": 148})
     response = call(client, "POST", f"{URL}{pilot['id']}/reviews",
                     {"decision": "expand", "we_learned": "有效", "partner_learned": "需简化集成"})
     assert response.status_code == 201, response.content

@@ -17,14 +17,21 @@ from allies.monitoring.watch import watch_run
 
 from .conftest import month_back, write_monthly_sales
 
-TODAY = timezone.localdate()
 
 
-def test_a_sales_drop_against_the_trailing_mean_raises_one_alert(alliance, partner_a, manager):
+@pytest.fixture
+def today():
+    """The local date when the test runs (not when it was collected: a CI run may cross midnight in
+    Asia/Shanghai). Passed to watch_run so a test and the rules agree on the day."""
+    return timezone.localdate()
+
+
+def test_a_sales_drop_against_the_trailing_mean_raises_one_alert(alliance, partner_a, manager, today):
     # given: steady sales, then the last complete month falls by 40 %
-    write_monthly_sales(manager, partner_a, [100_000_00, 104_000_00, 98_000_00, 102_000_00, 60_000_00])
+    write_monthly_sales(manager, partner_a, [100_000_00, 104_000_00, 98_000_00, 102_000_00, 60_000_00],
+                        today=today)
     # when
-    summary = watch_run(deliver=False)
+    summary = watch_run(today=today, deliver=False)
     # then
     assert not summary.failures
     alert = Alert.objects.get(rule="metric_drop")
@@ -35,10 +42,10 @@ def test_a_sales_drop_against_the_trailing_mean_raises_one_alert(alliance, partn
     assert alert.evidence["series"]["values"][-1] == 60_000
     assert alert.partner == partner_a and alert.owner == manager
     assert "伙伴A销售额下滑 41%" in alert.title
-    assert alert.dedupe_key == f"metric_drop:sales:{alliance.pk}:{partner_a.pk}:{month_back(TODAY, 1):%Y-%m}"
+    assert alert.dedupe_key == f"metric_drop:sales:{alliance.pk}:{partner_a.pk}:{month_back(today, 1):%Y-%m}"
 
     # the same condition on the next runs: no second alert
-    again = watch_run(deliver=False)
+    again = watch_run(today=today, deliver=False)
     assert again.raised == [] and again.already_known >= 1
     assert Alert.objects.filter(rule="metric_drop").count() == 1
 
@@ -48,15 +55,15 @@ def test_steady_sales_raise_nothing(alliance, partner_a, manager):
     assert watch_run(deliver=False).raised == []
 
 
-def test_sales_not_received_for_last_month(alliance, partner_a, manager):
-    today = month_back(TODAY, -1).replace(day=20)  # the 20th of next month: this month is complete and due
-    write_monthly_sales(manager, partner_a, [100_00, 100_00, 100_00], today=TODAY)  # nothing for this month
-    watch_run(today=today, deliver=False)
+def test_sales_not_received_for_last_month(alliance, partner_a, manager, today):
+    later = month_back(today, -1).replace(day=20)  # the 20th of next month: this month is complete and due
+    write_monthly_sales(manager, partner_a, [100_00, 100_00, 100_00], today=today)  # nothing for this month
+    watch_run(today=later, deliver=False)
     alert = Alert.objects.get(rule="sales_missing")
-    assert alert.evidence["params"]["month"] == f"{month_back(today, 1):%Y-%m}"
+    assert alert.evidence["params"]["month"] == f"{month_back(later, 1):%Y-%m}"
     # before the grace days are over, it is not yet missing
     Alert.objects.all().delete()
-    watch_run(today=today.replace(day=5), deliver=False)
+    watch_run(today=later.replace(day=5), deliver=False)
     assert not Alert.objects.filter(rule="sales_missing").exists()
 
 
@@ -87,23 +94,23 @@ def test_survey_dimension_low_and_sides_diverging(alliance, manager, partner_a, 
                      ("survey_low", "fairness")]  # fairness mean 2.5 < 3; communication mean 3.0 is not low
 
 
-def test_agreement_deadline_from_the_agreements_stage(alliance, manager, monkeypatch):
+def test_agreement_deadline_from_the_agreements_stage(alliance, manager, monkeypatch, today):
     from allies.agreements import selectors
 
-    notice = TODAY + timedelta(days=10)
+    notice = today + timedelta(days=10)
     monkeypatch.setattr(selectors, "upcoming_deadlines",
                         lambda *, today, within_days: [Deadline(alliance, "notice", notice)])
-    watch_run(deliver=False)
+    watch_run(today=today, deliver=False)
     alert = Alert.objects.get(rule="agreement_deadline")
     assert alert.severity == "critical" and alert.evidence["params"]["days"] == 10
 
 
-def test_overdue_action_items_from_governance(alliance, manager):
+def test_overdue_action_items_from_governance(alliance, manager, today):
     from allies.governance.models import ActionItem
 
     ActionItem.objects.create(agreement=alliance, title="提交联合营销方案", owner=manager,
-                                         due_date=TODAY - timedelta(days=3), status="open")
-    watch_run(deliver=False)
+                              due_date=today - timedelta(days=3), status="open")
+    watch_run(today=today, deliver=False)
     alert = Alert.objects.get(rule="action_overdue")
     assert alert.owner == manager and alert.evidence["params"]["days"] == 3
 

@@ -83,7 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allies.api.fallback.MethodNotAllowedMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "allies.core.audit.AuditMiddleware",
 ]
 
 ROOT_URLCONF = "allies.config.urls"

@@ -115,6 +115,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend plus a socket health check and prepared statements for the hot API reads.
+    DATABASES["default"]["ENGINE"] = "allies.core.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A new SQLite connection per request by default (the development server starts a thread
     # per request); production servers with one thread per process (gunicorn sync workers)

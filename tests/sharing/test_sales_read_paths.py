@@ -307,3 +307,29 @@ def test_api_page_and_summary_validate_against_their_models(seeded, client_for, 
         summary = client.get("/api/v1/sales/summary", {"by": "product", "period": "quarter"})
         assert SalesSummaryOut.model_validate_json(summary.content).model_dump(mode="json") == summary.json()
         assert {i["key"]: i["quantity"] for i in summary.json()["items"]} == {"音箱": "197.750", "耳机": "211.750"}
+
+
+def test_on_postgresql_a_known_page_shape_sends_page_and_count_together(seeded, partner_user, monkeypatch):
+    """Once the SQL of a page and of its count is kept, both go out in one pipeline (one round
+    trip), through prepared statements, with the same answer as the ORM."""
+    if connection.vendor != "postgresql":
+        pytest.skip("pipeline mode is PostgreSQL's (run with DATABASE_URL=postgres://...)")
+    filters, bounds = {"customer": "甲客户"}, slice(2, 6)  # not whole months: a real COUNT
+    expected_rows, expected_count = orm_page(partner_user, bounds, **filters)
+    sales.sales_page(partner_user, bounds=bounds, **filters)  # first time: the ORM, the SQL kept
+
+    def one_by_one(read):
+        raise AssertionError("ran one by one")
+
+    monkeypatch.setattr(compiled, "run", one_by_one)
+    with CaptureQueriesContext(connection) as queries:
+        rows, count = sales.sales_page(partner_user, bounds=bounds, **filters)
+    assert (normalised(rows), count) == (normalised(expected_rows), expected_count)
+    sent = [q["sql"] for q in queries.captured_queries if "sharing_salesrecord" in q["sql"]]
+    assert len(sent) == 2 and "COUNT(" in sent[1].upper(), sent  # the grants query aside: page, count
+    assert connection.connection.pgconn.pipeline_status == 0  # the pipeline is closed again
+    # both statements were prepared on this connection
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                       ["%sharing_salesrecord%"])
+        assert cursor.fetchone()[0] >= 2

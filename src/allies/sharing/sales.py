@@ -181,26 +181,35 @@ def sales_page(user, *, date_from: date | None = None, date_to: date | None = No
     ordering = ordering if ordering in ORDERINGS else "-date"
     db = SalesRecord.objects.db
     shape = (db, "sales", scope[0], present)
-    rows = compiled.values((*shape, ordering, bounds.start, bounds.stop), lambda: build()[bounds], scope[1] + params,
-                           convert=False)
+    page = compiled.Read((*shape, ordering, bounds.start, bounds.stop), lambda: build()[bounds], scope[1] + params,
+                         convert=False)
+    if not customer and _whole_months(date_from, date_to):
+        total = _rollup_count_read(user, scope, shared, partner_id=partner_id, date_from=date_from, date_to=date_to,
+                              product=product)
+    else:
+        total = compiled.Read(shape, build, scope[1] + params, count=True)
+    # On PostgreSQL the count goes out with the page, in the same round trip, even when the
+    # page turns out to hold everything; elsewhere it runs only when needed.
+    both = compiled.together(page, total)
+    rows, counted = both if both is not None else (compiled.run(page), None)
     if bounds.start == 0 and len(rows) < bounds.stop:
         return rows, len(rows)  # the whole result fits on the first page: no COUNT needed
-    if not customer and _whole_months(date_from, date_to):
-        return rows, _rollup_count(user, scope, shared, partner_id=partner_id, date_from=date_from, date_to=date_to,
-                                   product=product)
-    return rows, compiled.count(shape, build, scope[1] + params)
+    if counted is None:
+        counted = compiled.run(total)
+    return rows, counted if total.count else sum(int(g["n"] or 0) for g in counted)
 
 
 def _whole_months(date_from: date | None, date_to: date | None) -> bool:
     return (date_from is None or date_from.day == 1) and (date_to is None or (date_to + timedelta(days=1)).day == 1)
 
 
-def _rollup_count(user, scope, shared, *, partner_id, date_from, date_to, product) -> int:
+def _rollup_count_read(user, scope, shared, *, partner_id, date_from, date_to, product) -> compiled.Read:
     """How many rows match, from the monthly roll-up: exact when the range is whole months.
 
     The roll-up is rewritten in the same transaction as every write of sales rows
     (:func:`sales_upsert`), so its ``rows`` add up to the raw rows of each (partner, month,
-    product); summing ~10 roll-up rows replaces counting thousands of index entries.
+    product); summing ~10 roll-up rows replaces counting thousands of index entries. The
+    read gives one row per partner; the count is the sum of their ``n``.
     """
     def build():
         qs = _visible_monthly(user, SharingLevel.ROWS, date_from=date_from, date_to=date_to, partner_id=partner_id,
@@ -209,8 +218,7 @@ def _rollup_count(user, scope, shared, *, partner_id, date_from, date_to, produc
 
     present, params = _filter_params((("partner_id", partner_id), ("date_from", date_from), ("date_to", date_to),
                                       ("product", product)))
-    groups = compiled.values((SalesMonthly.objects.db, "rollup_count", scope[0], present), build, scope[1] + params)
-    return sum(int(g["n"] or 0) for g in groups)
+    return compiled.Read((SalesMonthly.objects.db, "rollup_count", scope[0], present), build, scope[1] + params)
 
 
 def _month_start(day: date) -> date:

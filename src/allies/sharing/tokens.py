@@ -338,7 +338,7 @@ def _insert_access_log(values: dict) -> AccessLog:
     if returning:
         sql += f" RETURNING {qn(AccessLog._meta.pk.column)}"
     params = [f.get_db_prep_save(values[f.attname], connection) for f in fields]
-    with connection.cursor() as cursor:
+    with compiled.prepared_or_plain_cursor(connection) as cursor:
         cursor.execute(sql, params)
         pk = cursor.fetchone()[0] if returning else cursor.lastrowid
     entry = AccessLog(pk=pk, **values)

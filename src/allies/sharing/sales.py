@@ -184,8 +184,8 @@ def sales_page(user, *, date_from: date | None = None, date_to: date | None = No
     page = compiled.Read((*shape, ordering, bounds.start, bounds.stop), lambda: build()[bounds], scope[1] + params,
                          convert=False)
     if not customer and _whole_months(date_from, date_to):
-        total = _rollup_count_read(user, scope, shared, partner_id=partner_id, date_from=date_from, date_to=date_to,
-                              product=product)
+        total = _rollup_count_read(user, scope, shared, partner_id=partner_id, date_from=date_from,
+                                   date_to=date_to, product=product)
     else:
         total = compiled.Read(shape, build, scope[1] + params, count=True)
     # On PostgreSQL the count goes out with the page, in the same round trip, even when the

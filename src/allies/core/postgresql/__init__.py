@@ -1,1 +1,2 @@
-"""Django's PostgreSQL backend with a health check that needs no round trip (see ``base``)."""
+"""Django's PostgreSQL backend plus a health check without a round trip and prepared statements
+for the hot API reads (see ``base``)."""

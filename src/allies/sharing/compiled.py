@@ -97,6 +97,17 @@ def _convert(rows, converters, connection) -> list[list]:
     return out
 
 
+def _use_fast_timestamps(cursor, connection) -> None:
+    """For a read that wants driver values: ``timestamptz`` through psycopg's C loader (PostgreSQL)."""
+    if _TIMESTAMPTZ is not None and connection.vendor == "postgresql":
+        cursor.cursor.adapters.register_loader(*_TIMESTAMPTZ)
+
+
+def _as_dicts(raw, names, converters, connection, convert: bool) -> list[dict]:
+    rows = _convert(raw, converters, connection) if converters and convert else raw
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
 @dataclass(frozen=True)
 class Read:
     """One reusable read: a ``.values()`` queryset (see :func:`values`) or its COUNT (``count=True``)."""
@@ -135,17 +146,15 @@ def together(*reads: Read) -> list | None:
     try:
         with connection.wrap_database_errors, connection.connection.pipeline():
             for read, sql, cursor in zip(reads, kept, cursors, strict=True):
-                if not read.count and not read.convert and _TIMESTAMPTZ is not None:
-                    cursor.cursor.adapters.register_loader(*_TIMESTAMPTZ)
+                if not read.count and not read.convert:
+                    _use_fast_timestamps(cursor, connection)
                 cursor.execute(sql if read.count else sql.sql, list(read.params))
         results = []
         for read, sql, cursor in zip(reads, kept, cursors, strict=True):
             if read.count:
                 results.append(int(cursor.fetchone()[0]))
                 continue
-            raw = cursor.fetchall()
-            rows = _convert(raw, sql.converters, connection) if sql.converters and read.convert else raw
-            results.append([dict(zip(sql.names, row, strict=True)) for row in rows])
+            results.append(_as_dicts(cursor.fetchall(), sql.names, sql.converters, connection, read.convert))
     finally:
         for cursor in cursors:
             cursor.close()
@@ -166,14 +175,12 @@ def values(key: Hashable, build: Callable[[], QuerySet], params: Sequence, *, co
         qs_db = key[0]
         connection = connections[qs_db]
         with prepared_or_plain_cursor(connection) as cursor:
-            if not convert and _TIMESTAMPTZ is not None and connection.vendor == "postgresql":
-                cursor.cursor.adapters.register_loader(*_TIMESTAMPTZ)
+            if not convert:
+                _use_fast_timestamps(cursor, connection)
             cursor.execute(compiled.sql, list(params))
             raw = cursor.fetchall()
         stats["hits"] += 1
-        rows = _convert(raw, compiled.converters, connection) if compiled.converters and convert else raw
-        names = compiled.names
-        return [dict(zip(names, row, strict=True)) for row in rows]
+        return _as_dicts(raw, compiled.names, compiled.converters, connection, convert)
 
     qs = build()
     query = qs.query
@@ -198,8 +205,7 @@ def values(key: Hashable, build: Callable[[], QuerySet], params: Sequence, *, co
         stats["misses"] += 1
     else:
         stats["refused"] += 1
-    rows = _convert(raw, converters, connection) if converters else raw
-    return [dict(zip(names, row, strict=True)) for row in rows]
+    return _as_dicts(raw, names, converters, connection, True)
 
 
 def count(key: Hashable, build: Callable[[], QuerySet], params: Sequence) -> int:

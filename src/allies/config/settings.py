@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "allies.api.middleware.TokenReadMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -83,7 +84,17 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allies.api.fallback.MethodNotAllowedMiddleware",
-    "allies.core.audit.AuditMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
+]
+# API reads made with a token (GET/HEAD under /api/ with "Authorization: Bearer ...") take this
+# shorter stack: they never use the session, the logged-in user, CSRF, messages, htmx, static
+# files or auditlog's actor context (allies.api.middleware).
+ALLIES_TOKEN_READ_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "allies.web.middleware.ChosenLanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allies.api.fallback.MethodNotAllowedMiddleware",
 ]
 
 ROOT_URLCONF = "allies.config.urls"

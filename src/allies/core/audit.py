@@ -9,7 +9,6 @@ with :func:`record_bulk`.
 from contextlib import contextmanager
 
 from auditlog.context import set_actor
-from auditlog.middleware import AuditlogMiddleware
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 
@@ -33,23 +32,3 @@ def record_bulk(*, actor, model, summary: dict, object_repr: str) -> LogEntry:
         changes=summary,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
     )
-
-
-class AuditMiddleware(AuditlogMiddleware):
-    """django-auditlog's middleware, except on API reads made with a token.
-
-    The middleware names the session user as the actor of every audited write in the
-    request, by connecting a ``pre_save`` receiver for the request's length. A token read
-    has no session user and writes nothing audited (services name their actor with
-    :func:`acting_as` anyway), yet connecting and disconnecting the receiver, which also
-    empties Django's per-signal receiver caches, cost about 1 ms of CPU, a sixth of a
-    sales-page request.
-    """
-
-    SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-    def __call__(self, request):
-        if (request.method in self.SAFE_METHODS and "HTTP_AUTHORIZATION" in request.META
-                and request.path_info.startswith("/api/")):
-            return self.get_response(request)
-        return super().__call__(request)

@@ -355,9 +355,9 @@ def _insert_sql(connection, fields, *, asynchronous: bool) -> str:
     """The access log's INSERT; ``asynchronous`` (PostgreSQL only) makes its commit not wait for the disk.
 
     Every partner read writes one entry, and on PostgreSQL the commit of that one-row
-    transaction waited for the WAL to reach the disk: under load the page requests spent more
-    time queued behind those flushes than working (the sales page answered about 660 requests
-    a second with them, about 940 without; benchmarks/RESULTS.md). PostgreSQL lets a single
+    transaction waited for the WAL to reach the disk: under load the workers sat waiting for
+    those flushes (the sales page went from about 660 to 860 requests a second with this
+    change; benchmarks/RESULTS.md, fifth session). PostgreSQL lets a single
     transaction commit asynchronously (``synchronous_commit`` set locally): the entry is
     written and visible at once, and reaches the disk within about 0.6 s (3 x
     ``wal_writer_delay``). Only a crash of the database server in that window can lose it;

@@ -22,6 +22,13 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 TOKEN_SCHEMES = frozenset({"bearer", "token"})
 
 
+def token_credential(authorization: str) -> str | None:
+    """What follows ``Bearer`` or ``Token`` in an Authorization header ("" if nothing); None for
+    any other scheme, or no header."""
+    scheme, _sep, credential = authorization.strip().partition(" ")
+    return credential.strip() if scheme.lower() in TOKEN_SCHEMES else None
+
+
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer allies_<key>_<secret>`` (or ``Token allies_...``).
 
@@ -30,11 +37,10 @@ class TokenAuth(HttpBearer):
     """
 
     def __call__(self, request):
-        value = request.headers.get("Authorization", "")
-        scheme, _sep, credential = value.strip().partition(" ")
-        if scheme.lower() not in TOKEN_SCHEMES:
+        credential = token_credential(request.META.get("HTTP_AUTHORIZATION", ""))
+        if credential is None:
             return None
-        return self.authenticate(request, credential.strip())
+        return self.authenticate(request, credential)
 
     def authenticate(self, request, token):
         api_token = tokens.token_authenticate(raw=token, ip=tokens.client_ip(request))

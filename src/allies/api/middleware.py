@@ -17,7 +17,7 @@ from django.core.handlers.base import BaseHandler
 from django.core.handlers.exception import convert_exception_to_response
 from django.utils.module_loading import import_string
 
-from allies.api.auth import TOKEN_SCHEMES
+from allies.api.auth import token_credential
 
 READ_METHODS = frozenset({"GET", "HEAD"})
 
@@ -26,8 +26,7 @@ def is_token_read(request) -> bool:
     """A read of the API presenting an API token (whatever the token turns out to be)."""
     if request.method not in READ_METHODS or not request.path_info.startswith("/api/"):
         return False
-    scheme, _sep, _rest = request.META.get("HTTP_AUTHORIZATION", "").strip().partition(" ")
-    return scheme.lower() in TOKEN_SCHEMES
+    return token_credential(request.META.get("HTTP_AUTHORIZATION", "")) is not None
 
 
 class _ShortStack(BaseHandler):
